@@ -1,0 +1,324 @@
+//! One storage executor over two databases: embedded SQLite through rusqlite and PostgreSQL
+//! through tokio-postgres. SQL text, parameters and row mapping are written once; the URL's
+//! scheme picks the backend.
+//!
+//! Why two drivers instead of sqlx for both: on the project's machine rusqlite is about 2×
+//! faster than sqlx for SQLite point reads and 5× faster for single-row write transactions
+//! (../shared/reference/perf-anchors.md), and tokio-postgres binds by the server's inferred
+//! parameter types, which lets one dynamic `Value` type serve both backends.
+//!
+//! SQL is written with `$1, $2, …` placeholders (rewritten to `?1, ?2, …` for SQLite).
+//! Dialect forks live in [`dialect`], each with a comment.
+
+mod error;
+pub mod migrate;
+mod postgres;
+pub mod schema;
+pub mod testing;
+mod sqlite;
+mod value;
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use error::DbError;
+pub use value::{DECIMAL_SCALE, FromValue, Row, Value, decimal_to_micros, micros_to_decimal};
+
+/// Which database a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A statement and its bound parameters.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub(crate) sql: Cow<'static, str>,
+    pub(crate) params: Vec<Value>,
+}
+
+impl Query {
+    pub fn new(sql: impl Into<Cow<'static, str>>) -> Self {
+        Query { sql: sql.into(), params: Vec::new() }
+    }
+
+    pub fn bind(mut self, value: impl Into<Value>) -> Self {
+        self.params.push(value.into());
+        self
+    }
+
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    pub fn params(&self) -> &[Value] {
+        &self.params
+    }
+}
+
+/// Builds a [`Query`]: `sql!("SELECT name FROM t WHERE id = $1", id)`.
+#[macro_export]
+macro_rules! sql {
+    ($text:expr $(, $param:expr)* $(,)?) => {
+        $crate::Query::new($text)$(.bind($param))*
+    };
+}
+
+/// Where the SQLite database lives and how it behaves.
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    pub path: PathBuf,
+    /// Pooled read connections.
+    pub readers: usize,
+    /// `synchronous=FULL` instead of `NORMAL`: every commit survives an OS crash, at about
+    /// a fifth of the write throughput.
+    pub full_sync: bool,
+    pub busy_timeout: Duration,
+    /// Writers allowed to wait for the single write connection; more get `Overloaded`.
+    pub max_waiting_writers: usize,
+    /// How long a writer waits for the write connection before giving up.
+    pub write_wait: Duration,
+}
+
+impl SqliteOptions {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        SqliteOptions {
+            path: path.into(),
+            readers: 4,
+            full_sync: false,
+            busy_timeout: Duration::from_secs(5),
+            max_waiting_writers: 256,
+            write_wait: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PostgresOptions {
+    /// A `postgres://` URL. Never logged: it may carry a password.
+    pub url: String,
+    pub max_connections: usize,
+    pub connect_timeout: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub enum ConnectOptions {
+    Sqlite(SqliteOptions),
+    Postgres(PostgresOptions),
+}
+
+/// Pool figures for `/metrics`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PoolStats {
+    pub size: usize,
+    pub idle: usize,
+    pub waiting: usize,
+}
+
+/// The database handle. Cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    inner: Inner,
+}
+
+#[derive(Clone)]
+enum Inner {
+    Sqlite(sqlite::SqliteDb),
+    Postgres(postgres::PgDb),
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("backend", &self.backend()).finish()
+    }
+}
+
+impl Db {
+    pub async fn connect(options: &ConnectOptions) -> Result<Db, DbError> {
+        let inner = match options {
+            ConnectOptions::Sqlite(o) => Inner::Sqlite(sqlite::SqliteDb::open(o.clone()).await?),
+            ConnectOptions::Postgres(o) => Inner::Postgres(postgres::PgDb::connect(o)?),
+        };
+        Ok(Db { inner })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.inner {
+            Inner::Sqlite(_) => Backend::Sqlite,
+            Inner::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Starts a transaction. On SQLite this takes the single write connection
+    /// (`BEGIN IMMEDIATE`), so keep transactions short.
+    pub async fn begin(&self) -> Result<Tx, DbError> {
+        let inner = match &self.inner {
+            Inner::Sqlite(db) => TxInner::Sqlite(db.begin().await?),
+            Inner::Postgres(db) => TxInner::Postgres(db.begin().await?),
+        };
+        Ok(Tx { inner })
+    }
+
+    /// Checks that the database answers (for `/ready`).
+    pub async fn ping(&self) -> Result<(), DbError> {
+        self.fetch_all(sql!("SELECT 1")).await.map(|_| ())
+    }
+
+    pub fn pool_stats(&self) -> PoolStats {
+        match &self.inner {
+            Inner::Sqlite(db) => db.stats(),
+            Inner::Postgres(db) => db.stats(),
+        }
+    }
+
+    /// Runs a script of several statements without parameters (migrations).
+    pub(crate) async fn execute_script(&self, script: &str) -> Result<(), DbError> {
+        let mut tx = self.begin().await?;
+        tx.execute_script(script).await?;
+        tx.commit().await
+    }
+}
+
+/// Something that runs statements: the pool itself or an open transaction. Storage code is
+/// written against this trait so that the caller decides what commits together.
+pub trait Exec: Send {
+    fn fetch_all(&mut self, q: Query) -> impl Future<Output = Result<Vec<Row>, DbError>> + Send;
+    /// Runs a statement that returns no rows; answers the number of rows changed.
+    fn execute(&mut self, q: Query) -> impl Future<Output = Result<u64, DbError>> + Send;
+    fn backend(&self) -> Backend;
+
+    fn fetch_optional(&mut self, q: Query) -> impl Future<Output = Result<Option<Row>, DbError>> + Send {
+        async move { Ok(self.fetch_all(q).await?.into_iter().next()) }
+    }
+
+    fn fetch_one(&mut self, q: Query) -> impl Future<Output = Result<Row, DbError>> + Send {
+        async move { self.fetch_optional(q).await?.ok_or(DbError::NoRows) }
+    }
+
+    /// The first column of the first row, converted.
+    fn fetch_scalar<T: FromValue + Send>(&mut self, q: Query) -> impl Future<Output = Result<T, DbError>> + Send {
+        async move { self.fetch_one(q).await?.at(0) }
+    }
+}
+
+impl Exec for Db {
+    async fn fetch_all(&mut self, q: Query) -> Result<Vec<Row>, DbError> {
+        match &self.inner {
+            Inner::Sqlite(db) => db.fetch_all(q).await,
+            Inner::Postgres(db) => db.fetch_all(q).await,
+        }
+    }
+
+    async fn execute(&mut self, q: Query) -> Result<u64, DbError> {
+        match &self.inner {
+            Inner::Sqlite(db) => db.execute(q).await,
+            Inner::Postgres(db) => db.execute(q).await,
+        }
+    }
+
+    fn backend(&self) -> Backend {
+        Db::backend(self)
+    }
+}
+
+impl Db {
+    /// Convenience for reads outside a transaction without a `mut` binding.
+    pub async fn fetch_all(&self, q: Query) -> Result<Vec<Row>, DbError> {
+        self.clone().fetch_all_owned(q).await
+    }
+
+    pub async fn fetch_optional(&self, q: Query) -> Result<Option<Row>, DbError> {
+        Ok(self.fetch_all(q).await?.into_iter().next())
+    }
+
+    pub async fn execute(&self, q: Query) -> Result<u64, DbError> {
+        let mut db = self.clone();
+        Exec::execute(&mut db, q).await
+    }
+
+    async fn fetch_all_owned(mut self, q: Query) -> Result<Vec<Row>, DbError> {
+        Exec::fetch_all(&mut self, q).await
+    }
+}
+
+/// An open transaction. Dropping it without [`Tx::commit`] rolls it back.
+pub struct Tx {
+    inner: TxInner,
+}
+
+enum TxInner {
+    Sqlite(sqlite::SqliteTx),
+    Postgres(postgres::PgTx),
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), DbError> {
+        match self.inner {
+            TxInner::Sqlite(tx) => tx.commit(),
+            TxInner::Postgres(tx) => tx.commit().await,
+        }
+    }
+
+    pub async fn rollback(self) -> Result<(), DbError> {
+        match self.inner {
+            TxInner::Sqlite(tx) => tx.rollback(),
+            TxInner::Postgres(tx) => tx.rollback().await,
+        }
+    }
+
+    async fn execute_script(&mut self, script: &str) -> Result<(), DbError> {
+        match &mut self.inner {
+            TxInner::Sqlite(tx) => tx.execute_script(script),
+            TxInner::Postgres(tx) => tx.execute_script(script).await,
+        }
+    }
+}
+
+impl Exec for Tx {
+    async fn fetch_all(&mut self, q: Query) -> Result<Vec<Row>, DbError> {
+        match &mut self.inner {
+            TxInner::Sqlite(tx) => tx.fetch_all(q),
+            TxInner::Postgres(tx) => tx.fetch_all(q).await,
+        }
+    }
+
+    async fn execute(&mut self, q: Query) -> Result<u64, DbError> {
+        match &mut self.inner {
+            TxInner::Sqlite(tx) => tx.execute(q),
+            TxInner::Postgres(tx) => tx.execute(q).await,
+        }
+    }
+
+    fn backend(&self) -> Backend {
+        match self.inner {
+            TxInner::Sqlite(_) => Backend::Sqlite,
+            TxInner::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// The places where SQLite and PostgreSQL need different SQL. Each fork says why.
+pub mod dialect {
+    use crate::Backend;
+
+    /// Case-insensitive pattern match. SQLite's `LIKE` already ignores ASCII case (as
+    /// MySQL's default collation does for Magento); PostgreSQL's `LIKE` does not.
+    pub fn ilike(backend: Backend) -> &'static str {
+        match backend {
+            Backend::Sqlite => "LIKE",
+            Backend::Postgres => "ILIKE",
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! The embedded backend: one write connection behind a fair async mutex (SQLite allows one
+//! writer at a time anyway) and a small pool of read connections used from blocking threads.
+
+use crate::{DbError, PoolStats, Query, Row, SqliteOptions, Value};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags, ToSql};
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
+
+#[derive(Clone)]
+pub(crate) struct SqliteDb {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    options: SqliteOptions,
+    writer: Arc<tokio::sync::Mutex<Connection>>,
+    /// Bounds the writers queued for `writer`, so overload is answered, not queued forever.
+    write_queue: Arc<Semaphore>,
+    readers: Mutex<Vec<Connection>>,
+    reader_slots: Arc<Semaphore>,
+    waiting: AtomicUsize,
+}
+
+impl SqliteDb {
+    pub(crate) async fn open(options: SqliteOptions) -> Result<SqliteDb, DbError> {
+        let opts = options.clone();
+        let (writer, readers) = tokio::task::spawn_blocking(move || -> Result<_, DbError> {
+            if let Some(dir) = opts.path.parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        DbError::Unavailable(format!("cannot create data directory {}: {e}", dir.display()))
+                    })?;
+                }
+            }
+            let writer = open_connection(&opts, true)?;
+            let readers = (0..opts.readers.max(1))
+                .map(|_| open_connection(&opts, false))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((writer, readers))
+        })
+        .await
+        .map_err(|e| DbError::Other(format!("open task failed: {e}")))??;
+        let reader_count = readers.len();
+        Ok(SqliteDb {
+            shared: Arc::new(Shared {
+                write_queue: Arc::new(Semaphore::new(options.max_waiting_writers.max(1))),
+                options,
+                writer: Arc::new(tokio::sync::Mutex::new(writer)),
+                readers: Mutex::new(readers),
+                reader_slots: Arc::new(Semaphore::new(reader_count)),
+                waiting: AtomicUsize::new(0),
+            }),
+        })
+    }
+
+    pub(crate) fn stats(&self) -> PoolStats {
+        let idle = self.shared.readers.lock().map(|r| r.len()).unwrap_or(0);
+        PoolStats {
+            size: self.shared.options.readers.max(1) + 1,
+            idle,
+            waiting: self.shared.waiting.load(Ordering::Relaxed),
+        }
+    }
+
+    pub(crate) async fn fetch_all(&self, q: Query) -> Result<Vec<Row>, DbError> {
+        self.with_reader(move |conn| run_query(conn, &q)).await
+    }
+
+    pub(crate) async fn execute(&self, q: Query) -> Result<u64, DbError> {
+        let writer = self.lock_writer().await?;
+        blocking(|| run_execute(&writer.conn, &q))
+    }
+
+    pub(crate) async fn begin(&self) -> Result<SqliteTx, DbError> {
+        let writer = self.lock_writer().await?;
+        blocking(|| writer.conn.execute_batch("BEGIN IMMEDIATE").map_err(map_err))?;
+        Ok(SqliteTx { writer: Some(writer) })
+    }
+
+    async fn lock_writer(&self) -> Result<WriterGuard, DbError> {
+        let permit = self
+            .shared
+            .write_queue
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| DbError::Overloaded("too many writers waiting".into()))?;
+        self.shared.waiting.fetch_add(1, Ordering::Relaxed);
+        let lock = tokio::time::timeout(self.shared.options.write_wait, self.shared.writer.clone().lock_owned()).await;
+        self.shared.waiting.fetch_sub(1, Ordering::Relaxed);
+        let conn = lock.map_err(|_| DbError::Overloaded("timed out waiting for the write connection".into()))?;
+        Ok(WriterGuard { conn, _permit: permit })
+    }
+
+    /// Runs `f` on a pooled read connection on a blocking thread.
+    async fn with_reader<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, DbError> + Send + 'static,
+    ) -> Result<T, DbError> {
+        let permit = self.shared.reader_slots.clone().acquire_owned().await.map_err(|_| DbError::Other("pool closed".into()))?;
+        let shared = self.shared.clone();
+        let conn = shared.readers.lock().map_err(|_| DbError::Other("reader pool poisoned".into()))?.pop();
+        let conn = match conn {
+            Some(c) => c,
+            None => open_connection(&shared.options, false)?,
+        };
+        let (conn, result) = tokio::task::spawn_blocking(move || {
+            let result = f(&conn);
+            (conn, result)
+        })
+        .await
+        .map_err(|e| DbError::Other(format!("read task failed: {e}")))?;
+        if let Ok(mut readers) = shared.readers.lock() {
+            readers.push(conn);
+        }
+        drop(permit);
+        result
+    }
+}
+
+struct WriterGuard {
+    conn: OwnedMutexGuard<Connection>,
+    _permit: OwnedSemaphorePermit,
+}
+
+/// A transaction on the write connection. Statements run on the calling task (through
+/// `block_in_place` on the multi-threaded runtime): they take microseconds, and moving the
+/// connection to another thread per statement would cost more than it saves.
+pub(crate) struct SqliteTx {
+    writer: Option<WriterGuard>,
+}
+
+impl SqliteTx {
+    fn conn(&self) -> &Connection {
+        &self.writer.as_ref().expect("transaction is open").conn
+    }
+
+    pub(crate) fn fetch_all(&mut self, q: Query) -> Result<Vec<Row>, DbError> {
+        blocking(|| run_query(self.conn(), &q))
+    }
+
+    pub(crate) fn execute(&mut self, q: Query) -> Result<u64, DbError> {
+        blocking(|| run_execute(self.conn(), &q))
+    }
+
+    pub(crate) fn execute_script(&mut self, script: &str) -> Result<(), DbError> {
+        blocking(|| self.conn().execute_batch(script).map_err(map_err))
+    }
+
+    pub(crate) fn commit(mut self) -> Result<(), DbError> {
+        let writer = self.writer.take().expect("transaction is open");
+        blocking(|| writer.conn.execute_batch("COMMIT").map_err(map_err)).inspect_err(|_| {
+            let _ = writer.conn.execute_batch("ROLLBACK");
+        })
+    }
+
+    pub(crate) fn rollback(mut self) -> Result<(), DbError> {
+        let writer = self.writer.take().expect("transaction is open");
+        blocking(|| writer.conn.execute_batch("ROLLBACK").map_err(map_err))
+    }
+}
+
+impl Drop for SqliteTx {
+    fn drop(&mut self) {
+        if let Some(writer) = self.writer.take() {
+            if let Err(e) = writer.conn.execute_batch("ROLLBACK") {
+                tracing::warn!(error = %e, "rollback of an abandoned transaction failed");
+            }
+        }
+    }
+}
+
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
+fn open_connection(options: &SqliteOptions, writer: bool) -> Result<Connection, DbError> {
+    let flags = if writer {
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    } else {
+        // Readers also open read-write: WAL readers must be able to create the shm index.
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+    };
+    let conn = Connection::open_with_flags(&options.path, flags)
+        .map_err(|e| DbError::Unavailable(format!("cannot open {}: {e}", options.path.display())))?;
+    conn.busy_timeout(options.busy_timeout).map_err(map_err)?;
+    let sync = if options.full_sync { "FULL" } else { "NORMAL" };
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous={sync}; PRAGMA foreign_keys=ON; \
+         PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+    ))
+    .map_err(map_err)?;
+    conn.set_prepared_statement_cache_capacity(256);
+    Ok(conn)
+}
+
+/// `$1` → `?1`, outside string literals and quoted identifiers.
+pub(crate) fn rewrite_placeholders(sql: &str) -> Cow<'_, str> {
+    if !sql.contains('$') {
+        return Cow::Borrowed(sql);
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut quote: Option<char> = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if c == '$' && chars.peek().is_some_and(|n| n.is_ascii_digit()) => {
+                out.push('?');
+                continue;
+            }
+            None => {}
+        }
+        out.push(c);
+    }
+    Cow::Owned(out)
+}
+
+impl ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Value::Bool(b) => ToSqlOutput::Borrowed(ValueRef::Integer(*b as i64)),
+            Value::Real(f) => ToSqlOutput::Borrowed(ValueRef::Real(*f)),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Value::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+        })
+    }
+}
+
+fn read_value(v: ValueRef<'_>) -> Result<Value, DbError> {
+    Ok(match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Int(i),
+        ValueRef::Real(f) => Value::Real(f),
+        ValueRef::Text(t) => {
+            Value::Text(String::from_utf8(t.to_vec()).map_err(|e| DbError::Decode(format!("invalid UTF-8: {e}")))?)
+        }
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+    })
+}
+
+fn run_query(conn: &Connection, q: &Query) -> Result<Vec<Row>, DbError> {
+    let sql = rewrite_placeholders(&q.sql);
+    let mut stmt = conn.prepare_cached(&sql).map_err(map_err)?;
+    let columns: Arc<[String]> = stmt.column_names().into_iter().map(str::to_owned).collect();
+    let width = columns.len();
+    let mut rows = stmt.query(rusqlite::params_from_iter(q.params.iter())).map_err(map_err)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(map_err)? {
+        let values = (0..width)
+            .map(|i| row.get_ref(i).map_err(map_err).and_then(read_value))
+            .collect::<Result<Vec<_>, _>>()?;
+        out.push(Row::new(columns.clone(), values));
+    }
+    Ok(out)
+}
+
+fn run_execute(conn: &Connection, q: &Query) -> Result<u64, DbError> {
+    let sql = rewrite_placeholders(&q.sql);
+    let mut stmt = conn.prepare_cached(&sql).map_err(map_err)?;
+    let changed = stmt.execute(rusqlite::params_from_iter(q.params.iter())).map_err(map_err)?;
+    Ok(changed as u64)
+}
+
+pub(crate) fn map_err(e: rusqlite::Error) -> DbError {
+    use rusqlite::ErrorCode as C;
+    if let rusqlite::Error::SqliteFailure(f, msg) = &e {
+        let text = msg.clone().unwrap_or_else(|| f.to_string());
+        return match f.code {
+            C::ConstraintViolation if text.contains("UNIQUE") || text.contains("PRIMARY KEY") => {
+                DbError::UniqueViolation(text)
+            }
+            C::ConstraintViolation if text.contains("FOREIGN KEY") => DbError::ForeignKeyViolation(text),
+            C::DatabaseBusy | C::DatabaseLocked => DbError::Overloaded(text),
+            C::DiskFull | C::ReadOnly => DbError::ReadOnly(text),
+            C::CannotOpen | C::NotADatabase | C::SystemIoFailure => DbError::Unavailable(text),
+            _ => DbError::Other(text),
+        };
+    }
+    DbError::Other(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rewrite_placeholders;
+
+    #[test]
+    fn placeholders_are_rewritten_outside_literals() {
+        assert_eq!(rewrite_placeholders("SELECT * FROM t WHERE a = $1 AND b = $12"), "SELECT * FROM t WHERE a = ?1 AND b = ?12");
+        assert_eq!(rewrite_placeholders("SELECT '$1', \"$2\" FROM t WHERE a = $3"), "SELECT '$1', \"$2\" FROM t WHERE a = ?3");
+        assert_eq!(rewrite_placeholders("SELECT 1"), "SELECT 1");
+    }
+}

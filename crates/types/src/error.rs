@@ -1,0 +1,230 @@
+//! One table of error codes for every surface, in the style of meilisearch's
+//! `make_error_codes!`: each row is a code, its kind, its HTTP status and its message
+//! template in Magento's wording (`%1` positional, `%name` named placeholders).
+//! Surfaces render the same error their own way (Magento JSON, problem+json, …).
+
+use serde_json::{Map, Value, json};
+
+/// The broad class of an error, for surfaces whose format names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    InvalidRequest,
+    Authentication,
+    Authorization,
+    NotFound,
+    Conflict,
+    Unavailable,
+    Internal,
+}
+
+macro_rules! error_codes {
+    ($($code:ident, $kind:ident, $status:literal, $template:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode { $($code),* }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$code),*];
+
+            pub fn kind(self) -> ErrorKind {
+                match self { $(ErrorCode::$code => ErrorKind::$kind),* }
+            }
+
+            /// The HTTP status this error is answered with.
+            pub fn status(self) -> u16 {
+                match self { $(ErrorCode::$code => $status),* }
+            }
+
+            /// The message with its placeholders left in, as Magento sends it.
+            pub fn template(self) -> &'static str {
+                match self { $(ErrorCode::$code => $template),* }
+            }
+
+            /// The stable name of the code (its variant name), for surfaces that expose one.
+            pub fn name(self) -> &'static str {
+                match self { $(ErrorCode::$code => stringify!($code)),* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    RouteNotFound, NotFound, 404, "Request does not match any route.";
+    MethodNotAllowed, NotFound, 405, "Request does not match any route.";
+    Unauthenticated, Authentication, 401, "The consumer isn't authorized to access %resources.";
+    Forbidden, Authorization, 403, "The consumer isn't authorized to access %resources.";
+    InvalidCredentials, Authentication, 401, "The account sign-in was incorrect or your account is disabled temporarily. Please wait and try again later.";
+    RequiredField, InvalidRequest, 400, "\"%fieldName\" is required. Enter and try again.";
+    InvalidFieldValue, InvalidRequest, 400, "Invalid value of \"%value\" provided for the %fieldName field.";
+    InputErrors, InvalidRequest, 400, "One or more input exceptions have occurred.";
+    DecodingError, InvalidRequest, 400, "Decoding error.";
+    ContentTypeMissing, InvalidRequest, 400, "Content-Type header is empty.";
+    ContentTypeUnsupported, InvalidRequest, 400, "Server cannot understand Content-Type HTTP header media type %1";
+    BodyTooLarge, InvalidRequest, 413, "The request body is larger than the limit of %1 bytes.";
+    GetWithAllStore, InvalidRequest, 400, "Cannot perform GET operation with store code 'all'";
+    ProductNotFound, NotFound, 404, "The product that was requested doesn't exist. Verify the product and try again.";
+    NoSuchEntity, NotFound, 404, "No such entity with %fieldName = %fieldValue";
+    AlreadyExists, Conflict, 400, "%1 already exists.";
+    Overloaded, Unavailable, 503, "The server is busy. Try again later.";
+    StorageUnavailable, Unavailable, 503, "The database is unavailable. Try again later.";
+    Timeout, Unavailable, 503, "The request took too long and was stopped. Try again later.";
+    Internal, Internal, 500, "Internal Error. Details are available in the storegate log. Report ID: %1";
+}
+
+/// The arguments of an error message: Magento renders positional placeholders as a JSON
+/// array and named ones as a JSON object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Params {
+    #[default]
+    None,
+    Positional(Vec<Value>),
+    Named(Vec<(String, Value)>),
+}
+
+impl Params {
+    pub fn to_json(&self) -> Option<Value> {
+        match self {
+            Params::None => None,
+            Params::Positional(values) => Some(Value::Array(values.clone())),
+            Params::Named(pairs) => {
+                Some(Value::Object(pairs.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<Map<_, _>>()))
+            }
+        }
+    }
+}
+
+/// An error as every layer returns it. `internal` carries detail for the log only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub params: Params,
+    /// Aggregated input errors (Magento's `errors` array), when two or more were collected.
+    pub errors: Vec<ApiError>,
+    pub internal: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode) -> Self {
+        ApiError { code, params: Params::None, errors: Vec::new(), internal: None }
+    }
+
+    pub fn positional(code: ErrorCode, values: impl IntoIterator<Item = impl Into<Value>>) -> Self {
+        ApiError { params: Params::Positional(values.into_iter().map(Into::into).collect()), ..Self::new(code) }
+    }
+
+    pub fn named<'a>(code: ErrorCode, pairs: impl IntoIterator<Item = (&'a str, Value)>) -> Self {
+        let pairs = pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        ApiError { params: Params::Named(pairs), ..Self::new(code) }
+    }
+
+    pub fn with_internal(mut self, detail: impl Into<String>) -> Self {
+        self.internal = Some(detail.into());
+        self
+    }
+
+    /// `"%fieldName" is required.`
+    pub fn required(field: &str) -> Self {
+        Self::named(ErrorCode::RequiredField, [("fieldName", json!(field))])
+    }
+
+    /// `Invalid value of "%value" provided for the %fieldName field.`
+    pub fn invalid_value(field: &str, value: impl Into<Value>) -> Self {
+        Self::named(ErrorCode::InvalidFieldValue, [("fieldName", json!(field)), ("value", value.into())])
+    }
+
+    /// `No such entity with %fieldName = %fieldValue`
+    pub fn no_such_entity(field: &str, value: impl Into<Value>) -> Self {
+        Self::named(ErrorCode::NoSuchEntity, [("fieldName", json!(field)), ("fieldValue", value.into())])
+    }
+
+    pub fn internal(detail: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Internal).with_internal(detail)
+    }
+
+    /// Folds collected input errors the way Magento does: one error stands alone, two or
+    /// more become `One or more input exceptions have occurred.` with an `errors` list.
+    pub fn aggregate(mut errors: Vec<ApiError>) -> Option<ApiError> {
+        match errors.len() {
+            0 => None,
+            1 => errors.pop(),
+            _ => Some(ApiError { errors, ..Self::new(ErrorCode::InputErrors) }),
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        self.code.status()
+    }
+
+    /// The message with its placeholders substituted, for logs and surfaces that want prose.
+    pub fn message(&self) -> String {
+        substitute(self.code.template(), &self.params)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())?;
+        if let Some(detail) = &self.internal {
+            write!(f, " ({detail})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Replaces `%1`…`%9` and `%name` placeholders. Longer names are replaced first so that
+/// `%fieldName` never eats the start of `%fieldNameExtra`.
+pub fn substitute(template: &str, params: &Params) -> String {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut out = template.to_owned();
+    match params {
+        Params::None => {}
+        Params::Positional(values) => {
+            for (i, v) in values.iter().enumerate().rev() {
+                out = out.replace(&format!("%{}", i + 1), &text(v));
+            }
+        }
+        Params::Named(pairs) => {
+            let mut pairs: Vec<_> = pairs.iter().collect();
+            pairs.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+            for (k, v) in pairs {
+                out = out.replace(&format!("%{k}"), &text(v));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_and_positional_substitution() {
+        let e = ApiError::no_such_entity("customerId", json!(5));
+        assert_eq!(e.message(), "No such entity with customerId = 5");
+        let e = ApiError::positional(ErrorCode::ContentTypeUnsupported, ["text/plain"]);
+        assert_eq!(e.message(), "Server cannot understand Content-Type HTTP header media type text/plain");
+    }
+
+    #[test]
+    fn aggregation_follows_magento() {
+        assert_eq!(ApiError::aggregate(vec![]), None);
+        let one = ApiError::aggregate(vec![ApiError::required("username")]).unwrap();
+        assert_eq!(one.code, ErrorCode::RequiredField);
+        let two = ApiError::aggregate(vec![ApiError::required("username"), ApiError::required("password")]).unwrap();
+        assert_eq!(two.code, ErrorCode::InputErrors);
+        assert_eq!(two.errors.len(), 2);
+    }
+
+    #[test]
+    fn every_status_is_an_error_status() {
+        for code in ErrorCode::ALL {
+            assert!((400..600).contains(&code.status()), "{code:?}");
+            assert!(!code.template().is_empty());
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Who is making a request. Every request has exactly one principal.
+
+use crate::acl::AclResource;
+use crate::ids::{AdminUserId, CustomerId, TenantId};
+use std::collections::BTreeSet;
+
+/// The ACL resources granted to an admin user through its role.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grants {
+    /// `Magento_Backend::all`: every resource, present and future.
+    pub all: bool,
+    pub resources: BTreeSet<AclResource>,
+}
+
+impl Grants {
+    pub fn allows(&self, resource: AclResource) -> bool {
+        self.all || self.resources.contains(&resource)
+    }
+
+    pub fn from_resources(resources: impl IntoIterator<Item = AclResource>) -> Self {
+        let resources: BTreeSet<_> = resources.into_iter().collect();
+        Grants { all: resources.contains(&AclResource::BackendAll), resources }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// No credential was presented, or the credential was unknown or expired.
+    Anonymous,
+    Admin { tenant: TenantId, id: AdminUserId, username: String, grants: Grants },
+    Customer { tenant: TenantId, id: CustomerId, email: String },
+}
+
+/// The audit log's view of a principal: kind, id and display name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrincipalRef {
+    pub kind: &'static str,
+    pub id: Option<i64>,
+    pub name: String,
+}
+
+impl Principal {
+    pub fn tenant(&self) -> Option<TenantId> {
+        match self {
+            Principal::Anonymous => None,
+            Principal::Admin { tenant, .. } | Principal::Customer { tenant, .. } => Some(*tenant),
+        }
+    }
+
+    pub fn reference(&self) -> PrincipalRef {
+        match self {
+            Principal::Anonymous => {
+                PrincipalRef { kind: "anonymous", id: None, name: "an anonymous caller".into() }
+            }
+            Principal::Admin { id, username, .. } => {
+                PrincipalRef { kind: "admin", id: Some(id.0), name: format!("admin {username}") }
+            }
+            // The customer's e-mail is personal data; the audit log names customers by id.
+            Principal::Customer { id, .. } => {
+                PrincipalRef { kind: "customer", id: Some(id.0), name: format!("customer #{id}") }
+            }
+        }
+    }
+}

@@ -26,6 +26,44 @@ use std::time::Duration;
 pub use error::DbError;
 pub use value::{DECIMAL_SCALE, FromValue, Row, Value, decimal_to_micros, micros_to_decimal};
 
+/// Inserts many rows with multi-row `INSERT … VALUES (…), (…)` statements, chunked under
+/// both databases' bound-parameter limits. One round trip per chunk instead of per row is
+/// what makes bulk loads fast on PostgreSQL. `table` and `columns` must be trusted text.
+pub async fn insert_rows(
+    ex: &mut impl Exec,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value>>,
+) -> Result<u64, DbError> {
+    const MAX_PARAMS: usize = 30_000;
+    let width = columns.len();
+    let per_chunk = (MAX_PARAMS / width.max(1)).clamp(1, 1000);
+    let mut inserted = 0;
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Value>> = rows.by_ref().take(per_chunk).collect();
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut q = Vec::with_capacity(chunk.len() * width);
+        for (i, row) in chunk.into_iter().enumerate() {
+            if row.len() != width {
+                return Err(DbError::Encode(format!("row for {table} has {} values, expected {width}", row.len())));
+            }
+            sql.push_str(if i == 0 { "(" } else { ", (" });
+            for j in 0..width {
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('$');
+                sql.push_str(&(q.len() + j + 1).to_string());
+            }
+            sql.push(')');
+            q.extend(row);
+        }
+        inserted += ex.execute(Query { sql: sql.into(), params: q }).await?;
+    }
+    Ok(inserted)
+}
+
 /// Which database a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -171,6 +209,17 @@ impl Db {
         Ok(Tx { inner })
     }
 
+    /// Borrows one read connection for a run of reads (a product with its attributes,
+    /// links and stock), avoiding a pool round trip per statement. Read-only: writes go
+    /// through [`Db::begin`].
+    pub async fn reader(&self) -> Result<Reader, DbError> {
+        let inner = match &self.inner {
+            Inner::Sqlite(db) => ReaderInner::Sqlite(db.reader().await?),
+            Inner::Postgres(db) => ReaderInner::Postgres(db.reader().await?),
+        };
+        Ok(Reader { inner })
+    }
+
     /// Checks that the database answers (for `/ready`).
     pub async fn ping(&self) -> Result<(), DbError> {
         self.fetch_all(sql!("SELECT 1")).await.map(|_| ())
@@ -181,13 +230,6 @@ impl Db {
             Inner::Sqlite(db) => db.stats(),
             Inner::Postgres(db) => db.stats(),
         }
-    }
-
-    /// Runs a script of several statements without parameters (migrations).
-    pub(crate) async fn execute_script(&self, script: &str) -> Result<(), DbError> {
-        let mut tx = self.begin().await?;
-        tx.execute_script(script).await?;
-        tx.commit().await
     }
 }
 
@@ -253,6 +295,36 @@ impl Db {
     }
 }
 
+/// A read connection on loan; see [`Db::reader`].
+pub struct Reader {
+    inner: ReaderInner,
+}
+
+enum ReaderInner {
+    Sqlite(sqlite::SqliteReader),
+    Postgres(postgres::PgReader),
+}
+
+impl Exec for Reader {
+    async fn fetch_all(&mut self, q: Query) -> Result<Vec<Row>, DbError> {
+        match &mut self.inner {
+            ReaderInner::Sqlite(r) => r.fetch_all(q),
+            ReaderInner::Postgres(r) => r.fetch_all(q).await,
+        }
+    }
+
+    async fn execute(&mut self, q: Query) -> Result<u64, DbError> {
+        Err(DbError::Other(format!("a reader cannot write: {}", q.sql)))
+    }
+
+    fn backend(&self) -> Backend {
+        match self.inner {
+            ReaderInner::Sqlite(_) => Backend::Sqlite,
+            ReaderInner::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
 /// An open transaction. Dropping it without [`Tx::commit`] rolls it back.
 pub struct Tx {
     inner: TxInner,
@@ -278,7 +350,17 @@ impl Tx {
         }
     }
 
-    async fn execute_script(&mut self, script: &str) -> Result<(), DbError> {
+    /// Serialises this transaction with every other one taking the same key, until commit.
+    /// SQLite needs nothing: `BEGIN IMMEDIATE` already holds the database's one write lock.
+    pub async fn lock(&mut self, key: i64) -> Result<(), DbError> {
+        match &mut self.inner {
+            TxInner::Sqlite(_) => Ok(()),
+            TxInner::Postgres(tx) => tx.execute(sql!("SELECT pg_advisory_xact_lock($1)", key)).await.map(|_| ()),
+        }
+    }
+
+    /// Runs a script of several statements without parameters (migrations).
+    pub(crate) async fn execute_script(&mut self, script: &str) -> Result<(), DbError> {
         match &mut self.inner {
             TxInner::Sqlite(tx) => tx.execute_script(script),
             TxInner::Postgres(tx) => tx.execute_script(script).await,

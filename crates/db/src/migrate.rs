@@ -48,18 +48,15 @@ pub struct MigrationReport {
 /// (several nodes starting at once, or the CLI beside a server) serialise on a lock:
 /// SQLite's write lock, PostgreSQL's advisory lock.
 pub async fn run(db: &Db) -> Result<MigrationReport, DbError> {
-    db.execute_script(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (\
-         version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-    )
-    .await?;
     let mut report = MigrationReport::default();
     for migration in MIGRATIONS {
         let mut tx = db.begin().await?;
-        if db.backend() == Backend::Postgres {
-            // Any constant shared by every storegate node will do.
-            tx.execute(sql!("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK_KEY)).await?;
-        }
+        tx.lock(MIGRATION_LOCK_KEY).await?;
+        tx.execute_script(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (\
+             version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )
+        .await?;
         let done: i64 = tx
             .fetch_scalar(sql!("SELECT COUNT(*) FROM schema_migrations WHERE version = $1", migration.version))
             .await?;
@@ -80,7 +77,8 @@ pub async fn run(db: &Db) -> Result<MigrationReport, DbError> {
     Ok(report)
 }
 
-const MIGRATION_LOCK_KEY: i64 = 0x5354_4f52_4547_41; // "STOREGA"
+/// Any constant shared by every storegate node will do.
+const MIGRATION_LOCK_KEY: i64 = 0x5354_4f52_4547_41;
 
 fn now_text() -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");

@@ -60,10 +60,25 @@ impl PgDb {
         execute(&client, &q).await
     }
 
+    pub(crate) async fn reader(&self) -> Result<PgReader, DbError> {
+        Ok(PgReader { client: self.client().await? })
+    }
+
     pub(crate) async fn begin(&self) -> Result<PgTx, DbError> {
         let client = self.client().await?;
         client.batch_execute("BEGIN").await.map_err(map_err)?;
         Ok(PgTx { client: Some(client) })
+    }
+}
+
+/// One pooled connection for several reads in a row.
+pub(crate) struct PgReader {
+    client: Object,
+}
+
+impl PgReader {
+    pub(crate) async fn fetch_all(&mut self, q: Query) -> Result<Vec<Row>, DbError> {
+        query(&self.client, &q).await
     }
 }
 

@@ -94,6 +94,18 @@ impl SqliteDb {
         Ok(WriterGuard { conn, _permit: permit })
     }
 
+    /// Takes a pooled read connection for several statements in a row; they run on the
+    /// calling task like a transaction's, with no thread hop per statement.
+    pub(crate) async fn reader(&self) -> Result<SqliteReader, DbError> {
+        let permit = self.shared.reader_slots.clone().acquire_owned().await.map_err(|_| DbError::Other("pool closed".into()))?;
+        let conn = self.shared.readers.lock().map_err(|_| DbError::Other("reader pool poisoned".into()))?.pop();
+        let conn = match conn {
+            Some(c) => c,
+            None => open_connection(&self.shared.options, false)?,
+        };
+        Ok(SqliteReader { conn: Some(conn), shared: self.shared.clone(), _permit: permit })
+    }
+
     /// Runs `f` on a pooled read connection on a blocking thread.
     async fn with_reader<T: Send + 'static>(
         &self,
@@ -117,6 +129,28 @@ impl SqliteDb {
         }
         drop(permit);
         result
+    }
+}
+
+/// A read connection on loan from the pool; returned when dropped.
+pub(crate) struct SqliteReader {
+    conn: Option<Connection>,
+    shared: Arc<Shared>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl SqliteReader {
+    pub(crate) fn fetch_all(&mut self, q: Query) -> Result<Vec<Row>, DbError> {
+        let conn = self.conn.as_ref().expect("reader is open");
+        blocking(|| run_query(conn, &q))
+    }
+}
+
+impl Drop for SqliteReader {
+    fn drop(&mut self) {
+        if let (Some(conn), Ok(mut readers)) = (self.conn.take(), self.shared.readers.lock()) {
+            readers.push(conn);
+        }
     }
 }
 
@@ -195,6 +229,10 @@ fn open_connection(options: &SqliteOptions, writer: bool) -> Result<Connection, 
          PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
     ))
     .map_err(map_err)?;
+    if !writer {
+        // Reads only: a write slipped onto a reader would bypass the single-writer queue.
+        conn.execute_batch("PRAGMA query_only=ON;").map_err(map_err)?;
+    }
     conn.set_prepared_statement_cache_capacity(256);
     Ok(conn)
 }

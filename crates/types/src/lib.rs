@@ -4,9 +4,11 @@
 //! async runtime, so every other crate can depend on it.
 
 pub mod acl;
+pub mod capability;
 pub mod error;
 pub mod ids;
 pub mod principal;
 
+pub use capability::{Acl, CapabilityGroup, Effect};
 pub use error::{ApiError, ErrorCode, ErrorKind, Params};
 pub use ids::{AdminUserId, CustomerId, RoleId, StoreViewId, TenantId, WebsiteId};

@@ -1,0 +1,49 @@
+//! What a handler gets besides its input: the database, the tenant and store view the
+//! request runs in, the authenticated principal and the server's settings.
+
+use std::sync::Arc;
+use std::time::Duration;
+use storegate_db::Db;
+use storegate_domain::store::StoreView;
+use storegate_domain::tokens::Throttle;
+use storegate_types::TenantId;
+use storegate_types::principal::Principal;
+
+/// Server settings that operations read.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub admin_token_lifetime: Duration,
+    pub customer_token_lifetime: Duration,
+    pub throttle: Throttle,
+    pub base_url: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            admin_token_lifetime: Duration::from_secs(4 * 3600),
+            customer_token_lifetime: Duration::from_secs(3600),
+            throttle: Throttle::default(),
+            base_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+}
+
+/// Facilities of the hosting process that some operations report on.
+pub trait Host: Send + Sync {
+    /// Prometheus text exposition of the process's metrics.
+    fn render_metrics(&self) -> String;
+    /// The OpenAPI document, built once from the registry.
+    fn openapi(&self) -> Arc<serde_json::Value>;
+}
+
+#[derive(Clone)]
+pub struct Ctx {
+    pub db: Db,
+    pub tenant: TenantId,
+    pub store: StoreView,
+    pub principal: Principal,
+    pub settings: Arc<Settings>,
+    pub host: Arc<dyn Host>,
+    pub request_id: String,
+}

@@ -1,0 +1,112 @@
+//! The `Operation` trait every endpoint implements, and its type-erased form that the
+//! dispatcher, the OpenAPI generator and the tests iterate over.
+
+use crate::ctx::Ctx;
+use crate::spec::OpSpec;
+use futures::future::BoxFuture;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::future::Future;
+use std::marker::PhantomData;
+use storegate_types::ApiError;
+
+/// A response body as an operation produces it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Json(Value),
+    Text { body: String, content_type: &'static str },
+}
+
+impl Reply {
+    pub fn json<T: Serialize>(value: &T) -> Result<Reply, ApiError> {
+        serde_json::to_value(value).map(Reply::Json).map_err(|e| ApiError::internal(format!("cannot serialise output: {e}")))
+    }
+
+    /// The JSON the audit sentence may draw on (text replies offer none).
+    pub fn as_json(&self) -> Option<&Value> {
+        match self {
+            Reply::Json(v) => Some(v),
+            Reply::Text { .. } => None,
+        }
+    }
+}
+
+/// One endpoint: its declaration, its input and output types, and its handler.
+///
+/// The input is deserialised from one JSON object holding the path parameters, the query
+/// parameters (for GET) and the body's top-level keys, matched by name as Magento's
+/// `InputParamsResolver` does. Handlers never authorise: the dispatcher has done it.
+pub trait Operation: Send + Sync + 'static {
+    const SPEC: OpSpec;
+    type Input: DeserializeOwned + JsonSchema + Send;
+    type Output: Serialize + JsonSchema + Send;
+
+    fn call(cx: &Ctx, input: Self::Input) -> impl Future<Output = Result<Self::Output, ApiError>> + Send;
+
+    fn reply(output: Self::Output) -> Result<Reply, ApiError> {
+        Reply::json(&output)
+    }
+}
+
+/// An operation with its types erased, so that all of them fit in one list.
+pub trait ErasedOp: Send + Sync {
+    fn spec(&self) -> &'static OpSpec;
+    fn invoke<'a>(&'a self, cx: &'a Ctx, input: Value) -> BoxFuture<'a, Result<Reply, ApiError>>;
+    fn input_schema(&self, generator: &mut SchemaGenerator) -> Schema;
+    fn output_schema(&self, generator: &mut SchemaGenerator) -> Schema;
+}
+
+pub struct Erased<O>(pub PhantomData<O>);
+
+impl<O: Operation> ErasedOp for Erased<O> {
+    fn spec(&self) -> &'static OpSpec {
+        // A const item's reference is promoted to 'static.
+        const { &O::SPEC }
+    }
+
+    fn invoke<'a>(&'a self, cx: &'a Ctx, input: Value) -> BoxFuture<'a, Result<Reply, ApiError>> {
+        Box::pin(async move {
+            let input: O::Input = parse_input(input)?;
+            let output = O::call(cx, input).await?;
+            O::reply(output)
+        })
+    }
+
+    fn input_schema(&self, generator: &mut SchemaGenerator) -> Schema {
+        generator.subschema_for::<O::Input>()
+    }
+
+    fn output_schema(&self, generator: &mut SchemaGenerator) -> Schema {
+        generator.subschema_for::<O::Output>()
+    }
+}
+
+/// Deserialises an operation's input, turning serde's complaints into Magento's errors:
+/// a missing field is `"%fieldName" is required`, a wrong type names the field.
+pub fn parse_input<T: DeserializeOwned>(input: Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(input).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        if let Some(rest) = inner.strip_prefix("missing field `") {
+            let field = rest.split('`').next().unwrap_or_default();
+            let full = if path == "." || path.is_empty() { field.to_owned() } else { format!("{path}.{field}") };
+            return ApiError::required(&full);
+        }
+        let field = if path == "." || path.is_empty() { "input".to_owned() } else { path };
+        ApiError::invalid_value(&field, Value::String(short(&inner))).with_internal(inner)
+    })
+}
+
+fn short(detail: &str) -> String {
+    detail.split(" at line ").next().unwrap_or(detail).chars().take(200).collect()
+}
+
+/// Builds the one list of operations: `register![ops::system::Health, …]`.
+#[macro_export]
+macro_rules! register {
+    ($($op:ty),* $(,)?) => {
+        &[$(&$crate::operation::Erased::<$op>(::std::marker::PhantomData) as &dyn $crate::operation::ErasedOp),*]
+    };
+}

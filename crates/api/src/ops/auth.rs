@@ -1,0 +1,60 @@
+//! Token endpoints.
+
+use crate::ctx::Ctx;
+use crate::operation::Operation;
+use crate::spec::{Acl, CapabilityGroup, Effect, Method, OpSpec, Surface};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use storegate_domain::admin;
+use storegate_types::ApiError;
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Credentials {
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+impl Credentials {
+    /// Both fields are required; missing ones are reported together, as Magento does.
+    fn require(self) -> Result<(String, String), ApiError> {
+        let username = self.username.filter(|u| !u.is_empty());
+        let password = self.password.filter(|p| !p.is_empty());
+        let mut errors = Vec::new();
+        if username.is_none() {
+            errors.push(ApiError::required("username"));
+        }
+        if password.is_none() {
+            errors.push(ApiError::required("password"));
+        }
+        match ApiError::aggregate(errors) {
+            Some(e) => Err(e),
+            None => Ok((username.unwrap_or_default(), password.unwrap_or_default())),
+        }
+    }
+}
+
+pub struct CreateAdminToken;
+
+impl Operation for CreateAdminToken {
+    const SPEC: OpSpec = OpSpec {
+        id: "auth.admin_token.create",
+        surface: Surface::Magento,
+        method: Method::Post,
+        path: "/V1/integration/admin/token",
+        acl: Acl::Anonymous,
+        group: CapabilityGroup::Auth,
+        effect: Effect::Write,
+        forced: &[],
+        summary: "Sign in as an admin user and receive a Bearer token (4 hours by default).",
+        audit: "{username} signed in to {store} and received an admin token",
+        target: Some("username"),
+    };
+    type Input = Credentials;
+    type Output = String;
+
+    async fn call(cx: &Ctx, input: Credentials) -> Result<String, ApiError> {
+        let (username, password) = input.require()?;
+        let lifetime = time::Duration::try_from(cx.settings.admin_token_lifetime).unwrap_or(time::Duration::hours(4));
+        admin::sign_in(&cx.db, cx.tenant, &username, &password, &cx.settings.throttle, lifetime).await
+    }
+}

@@ -1,0 +1,14 @@
+//! Operations, one module per area. Each is a unit struct implementing
+//! [`Operation`](crate::operation::Operation); `crate::registry` lists them all.
+
+pub mod auth;
+pub mod catalog;
+pub mod store;
+pub mod system;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Input of operations that take nothing (unknown query parameters are ignored).
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct NoInput {}

@@ -1,0 +1,87 @@
+//! The declaration every operation makes once. From these the router, the permission
+//! check, the OpenAPI document and the audit sentences are derived.
+
+pub use storegate_types::{Acl, CapabilityGroup, Effect};
+
+/// Which API surface an operation belongs to; each has its own paths and error format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Surface {
+    /// `/rest[/<store_code>]/V1/…`: paths are declared without that prefix.
+    Magento,
+    /// Health, readiness and metrics at fixed absolute paths.
+    System,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Method> {
+        match s {
+            "GET" => Some(Method::Get),
+            "POST" => Some(Method::Post),
+            "PUT" => Some(Method::Put),
+            "DELETE" => Some(Method::Delete),
+            _ => None,
+        }
+    }
+}
+
+/// A parameter bound from the caller's identity, never from the request (Magento's
+/// `<parameter force="true">%customer_id%</parameter>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forced {
+    /// Sets the named input field to the calling customer's id.
+    CustomerId(&'static str),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct OpSpec {
+    /// Stable id: operationId, audit key, later the MCP tool name and token scope.
+    pub id: &'static str,
+    pub surface: Surface,
+    pub method: Method,
+    /// Path template with `{name}` parameters, relative to the surface's prefix.
+    pub path: &'static str,
+    pub acl: Acl,
+    pub group: CapabilityGroup,
+    pub effect: Effect,
+    pub forced: &'static [Forced],
+    /// One sentence; the OpenAPI summary.
+    pub summary: &'static str,
+    /// Plain-English audit sentence with `{placeholders}` from `principal`, `store`, the
+    /// input and the output (dotted paths reach nested fields).
+    pub audit: &'static str,
+    /// The placeholder naming what the operation acted on, for the audit log's target column.
+    pub target: Option<&'static str>,
+}
+
+impl OpSpec {
+    /// Path parameter names, in order.
+    pub fn path_params(&self) -> Vec<&'static str> {
+        self.path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect()
+    }
+
+    /// Reads are audited only for principals whose policy asks for it; writes and
+    /// denials always.
+    pub fn audits_success(&self) -> bool {
+        self.effect.is_write()
+    }
+}

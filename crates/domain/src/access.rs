@@ -1,0 +1,133 @@
+//! Who is calling, and the one permission decision every surface asks.
+//!
+//! Architecture invariant: [`decide`] is the only place that says yes or no to an
+//! operation. Handlers never check permissions themselves.
+
+use crate::tokens::{self, TokenKind};
+use crate::{StorageResult, admin};
+use storegate_db::{Exec, sql};
+use storegate_types::principal::{Grants, Principal};
+use storegate_types::{Acl, ApiError, CustomerId, Effect, ErrorCode, Params, TenantId};
+
+/// The outcome of [`decide`], with the reason the audit log records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub allowed: bool,
+    pub reason: String,
+    /// Present when denied: the error the caller gets.
+    pub error: Option<ApiError>,
+}
+
+impl Decision {
+    fn allow(reason: impl Into<String>) -> Decision {
+        Decision { allowed: true, reason: reason.into(), error: None }
+    }
+
+    fn deny(code: ErrorCode, acl: &Acl, reason: impl Into<String>) -> Decision {
+        let error = ApiError {
+            params: Params::Named(vec![("resources".into(), serde_json::Value::String(acl.describe()))]),
+            ..ApiError::new(code)
+        };
+        Decision { allowed: false, reason: reason.into(), error: Some(error) }
+    }
+}
+
+/// `(principal, operation, tenant) → decision`.
+pub fn decide(principal: &Principal, acl: &Acl, effect: Effect, tenant: TenantId) -> Decision {
+    let _ = effect; // Admin roles are coarse, as in Magento; tokens and agents use the effect.
+    if let Some(own) = principal.tenant() {
+        if own != tenant {
+            return Decision::deny(ErrorCode::Forbidden, acl, "the credential belongs to another store");
+        }
+    }
+    match (acl, principal) {
+        (Acl::Anonymous, _) => Decision::allow("the operation is open to anyone"),
+        (_, Principal::Anonymous) => Decision::deny(ErrorCode::Unauthenticated, acl, "no valid credential was presented"),
+        (Acl::SelfCustomer, Principal::Customer { .. }) => Decision::allow("customers may act on their own data"),
+        (Acl::SelfCustomer, _) => Decision::deny(ErrorCode::Forbidden, acl, "only a customer may use this operation"),
+        (Acl::Resources(needed), Principal::Admin { grants, .. }) => match missing(grants, needed) {
+            None => Decision::allow(format!("the role grants {}", acl.describe())),
+            Some(r) => Decision::deny(ErrorCode::Forbidden, acl, format!("the role lacks {}", r.id())),
+        },
+        (Acl::Resources(_), Principal::Customer { .. }) => {
+            Decision::deny(ErrorCode::Forbidden, acl, "customers cannot use admin operations")
+        }
+    }
+}
+
+fn missing(grants: &Grants, needed: &[storegate_types::acl::AclResource]) -> Option<storegate_types::acl::AclResource> {
+    needed.iter().copied().find(|r| !grants.allows(*r))
+}
+
+/// Resolves a Bearer token to its principal. Unknown, expired and revoked tokens make the
+/// caller anonymous, as Magento treats them; the permission decision then refuses.
+/// Grants are read on every request so that role changes apply at once.
+pub async fn authenticate_bearer(ex: &mut impl Exec, tenant: TenantId, token: &str) -> Result<Principal, ApiError> {
+    match tokens::resolve(ex, tenant, token).await? {
+        None => Ok(Principal::Anonymous),
+        Some((TokenKind::Admin, id)) => match admin::find_active_user(ex, tenant, id).await? {
+            Some(user) => {
+                let grants = admin::grants(ex, tenant, user.role_id).await?;
+                Ok(Principal::Admin { tenant, id: user.id, username: user.username, grants })
+            }
+            None => Ok(Principal::Anonymous),
+        },
+        Some((TokenKind::Customer, id)) => {
+            let row = ex
+                .fetch_optional(sql!(
+                    "SELECT email FROM customers WHERE tenant_id = $1 AND id = $2 AND is_active = $3",
+                    tenant.0,
+                    id,
+                    true
+                ))
+                .await
+                .storage()?;
+            Ok(match row {
+                Some(r) => Principal::Customer { tenant, id: CustomerId(id), email: r.at(0).storage()? },
+                None => Principal::Anonymous,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use storegate_types::AdminUserId;
+    use storegate_types::acl::AclResource;
+
+    fn admin(resources: &[AclResource]) -> Principal {
+        Principal::Admin {
+            tenant: TenantId(1),
+            id: AdminUserId(1),
+            username: "a".into(),
+            grants: Grants::from_resources(resources.iter().copied()),
+        }
+    }
+
+    const PRODUCTS: Acl = Acl::Resources(&[AclResource::CatalogProducts]);
+
+    #[test]
+    fn deny_by_default_and_exact_resources() {
+        let t = TenantId(1);
+        assert!(decide(&Principal::Anonymous, &Acl::Anonymous, Effect::Read, t).allowed);
+        let d = decide(&Principal::Anonymous, &PRODUCTS, Effect::Read, t);
+        assert_eq!(d.error.unwrap().code, ErrorCode::Unauthenticated);
+        assert!(decide(&admin(&[AclResource::CatalogProducts]), &PRODUCTS, Effect::Write, t).allowed);
+        // A parent does not grant its children, as in Magento.
+        let d = decide(&admin(&[AclResource::CatalogInventory]), &PRODUCTS, Effect::Read, t);
+        assert!(!d.allowed);
+        assert_eq!(d.error.unwrap().message(), "The consumer isn't authorized to access Magento_Catalog::products.");
+        assert!(decide(&admin(&[AclResource::BackendAll]), &PRODUCTS, Effect::Destructive, t).allowed);
+    }
+
+    #[test]
+    fn other_tenants_and_wrong_principal_kinds_are_refused() {
+        let root = admin(&[AclResource::BackendAll]);
+        assert!(!decide(&root, &PRODUCTS, Effect::Read, TenantId(2)).allowed);
+        assert!(!decide(&root, &Acl::SelfCustomer, Effect::Read, TenantId(1)).allowed);
+        let customer = Principal::Customer { tenant: TenantId(1), id: CustomerId(3), email: "c@example.com".into() };
+        assert!(decide(&customer, &Acl::SelfCustomer, Effect::Write, TenantId(1)).allowed);
+        assert!(!decide(&customer, &PRODUCTS, Effect::Read, TenantId(1)).allowed);
+    }
+}

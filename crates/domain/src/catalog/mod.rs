@@ -1,0 +1,36 @@
+//! The catalog: attribute sets and EAV attributes, categories, and products with their
+//! custom attributes, websites, category links, stock and configurable options.
+
+pub mod attributes;
+pub mod categories;
+pub mod products;
+
+use crate::StorageResult;
+use storegate_db::{Exec, sql};
+use storegate_types::{ApiError, TenantId};
+
+/// Magento's entity type codes and their default attribute set ids.
+pub const PRODUCT_ENTITY: &str = "catalog_product";
+pub const DEFAULT_PRODUCT_SET: i64 = 4;
+
+/// What a fresh tenant's catalog starts with: Magento's four default attribute sets and the
+/// system product attributes.
+pub async fn seed_defaults(ex: &mut impl Exec, tenant: TenantId) -> Result<(), ApiError> {
+    let sets = [(1, "customer"), (2, "customer_address"), (3, "catalog_category"), (4, PRODUCT_ENTITY)];
+    for (id, entity) in sets {
+        ex.execute(sql!(
+            "INSERT INTO attribute_sets (tenant_id, id, entity_type, name, sort_order) VALUES ($1, $2, $3, 'Default', 0)",
+            tenant.0,
+            id,
+            entity
+        ))
+        .await
+        .storage()?;
+    }
+    crate::ids::ensure_above(ex, tenant, "attribute_set", 4).await.storage()?;
+    for def in attributes::SYSTEM_PRODUCT_ATTRIBUTES {
+        let id = attributes::ensure(ex, tenant, def).await?;
+        attributes::assign_to_set(ex, tenant, DEFAULT_PRODUCT_SET, id).await?;
+    }
+    Ok(())
+}

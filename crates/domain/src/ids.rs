@@ -1,0 +1,39 @@
+//! Ids are numbered per tenant (so Magento's well-known ids hold in every tenant) from
+//! one counter row per tenant and entity. On PostgreSQL the upsert locks that row until the
+//! transaction ends, which keeps concurrent writers from taking the same id.
+
+use storegate_db::{DbError, Exec, sql};
+use storegate_types::TenantId;
+
+/// Reserves `count` consecutive ids and answers the first.
+pub async fn reserve(ex: &mut impl Exec, tenant: TenantId, entity: &str, count: i64) -> Result<i64, DbError> {
+    let next: i64 = ex
+        .fetch_scalar(sql!(
+            "INSERT INTO id_sequences (tenant_id, entity, next_id) VALUES ($1, $2, 1 + $3) \
+             ON CONFLICT (tenant_id, entity) DO UPDATE SET next_id = id_sequences.next_id + $3 \
+             RETURNING next_id",
+            tenant.0,
+            entity.to_owned(),
+            count
+        ))
+        .await?;
+    Ok(next - count)
+}
+
+pub async fn next(ex: &mut impl Exec, tenant: TenantId, entity: &str) -> Result<i64, DbError> {
+    reserve(ex, tenant, entity, 1).await
+}
+
+/// Makes sure ids handed out from now on are above `used` (after rows with fixed ids).
+pub async fn ensure_above(ex: &mut impl Exec, tenant: TenantId, entity: &str, used: i64) -> Result<(), DbError> {
+    ex.execute(sql!(
+        "INSERT INTO id_sequences (tenant_id, entity, next_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (tenant_id, entity) DO UPDATE SET next_id = \
+         CASE WHEN id_sequences.next_id > $3 THEN id_sequences.next_id ELSE $3 END",
+        tenant.0,
+        entity.to_owned(),
+        used + 1
+    ))
+    .await
+    .map(|_| ())
+}

@@ -1,0 +1,344 @@
+//! The one dispatcher. Every request to every operation passes here, in this order:
+//! route → store view → authenticate → authorise (the one decision) → forced parameters →
+//! parse input → handler → audit → render. No handler can skip a step.
+
+use crate::observe::{RequestId, record_request};
+use crate::render;
+use crate::routes::Lookup;
+use crate::{App, query};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use percent_encoding::percent_decode_str;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+use std::time::Instant;
+use storegate_api::{Ctx, ErasedOp, Forced, Method, Reply, Surface};
+use storegate_domain::access::{self, Decision};
+use storegate_domain::audit::{self, AuditEntry};
+use storegate_domain::store::{self, StoreView};
+use storegate_types::principal::Principal;
+use storegate_types::{ApiError, ErrorCode};
+
+/// Where a request is headed once the surface prefix is understood.
+struct Target<'a> {
+    surface: Surface,
+    store_code: Option<&'a str>,
+    path: &'a str,
+}
+
+/// `/rest/V1/…`, `/rest/<code>/V1/…` and `/rest/schema` belong to the Magento surface; the
+/// first segment after `/rest` is a store code unless it is where Magento paths begin.
+fn classify(path: &str) -> Target<'_> {
+    let Some(rest) = path.strip_prefix("/rest/") else {
+        return Target { surface: Surface::System, store_code: None, path };
+    };
+    let (first, after) = rest.split_once('/').map_or((rest, ""), |(f, a)| (f, a));
+    match first {
+        "V1" | "schema" => Target { surface: Surface::Magento, store_code: None, path: &path["/rest".len()..] },
+        code => {
+            let start = path.len() - after.len() - 1;
+            let remainder = if after.is_empty() { "/" } else { &path[start..] };
+            Target { surface: Surface::Magento, store_code: Some(code), path: remainder }
+        }
+    }
+}
+
+pub async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
+    let started = Instant::now();
+    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let raw_path = req.uri().path().to_owned();
+    let target = classify(&raw_path);
+    let surface = target.surface;
+    let Some(method) = Method::parse(req.method().as_str()) else {
+        return fail(&app, surface, &ApiError::new(ErrorCode::MethodNotAllowed), &request_id, None);
+    };
+    let (op, raw_params) = match app.routes.lookup(surface, method, target.path) {
+        Lookup::Found(op, params) => (op, params),
+        Lookup::WrongMethod(allowed) => {
+            let mut r = fail(&app, surface, &ApiError::new(ErrorCode::MethodNotAllowed), &request_id, None);
+            let allow = allowed.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ");
+            if let Ok(v) = HeaderValue::from_str(&allow) {
+                r.headers_mut().insert(header::ALLOW, v);
+            }
+            return r;
+        }
+        Lookup::NotFound => return fail(&app, surface, &ApiError::new(ErrorCode::RouteNotFound), &request_id, None),
+    };
+    let spec = op.spec();
+    let store_code = target.store_code.map(str::to_owned);
+    let (principal, outcome) = run(&app, op, method, store_code.as_deref(), raw_params, req, &request_id).await;
+    let status = match &outcome {
+        Ok(_) => 200,
+        Err(e) => app.compat.status(e.code),
+    };
+    record_request(spec.id, status, started.elapsed().as_secs_f64());
+    tracing::info!(
+        request_id = %request_id,
+        operation = spec.id,
+        principal = %principal.reference().name,
+        status,
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    match outcome {
+        Ok(reply) => render::reply(reply),
+        Err(e) => fail(&app, surface, &e, &request_id, Some(spec.id)),
+    }
+}
+
+fn fail(app: &App, surface: Surface, e: &ApiError, request_id: &str, operation: Option<&str>) -> Response {
+    if e.code.status() >= 500 {
+        tracing::error!(request_id, operation, error = %e, "request failed");
+    }
+    render::error(surface, e, app.compat, request_id)
+}
+
+/// Everything after routing; answers who called (anonymous if that was never established)
+/// and the outcome.
+async fn run(
+    app: &App,
+    op: &'static dyn ErasedOp,
+    method: Method,
+    store_code: Option<&str>,
+    raw_params: Vec<(String, String)>,
+    req: Request,
+    request_id: &str,
+) -> (Principal, Result<Reply, ApiError>) {
+    let spec = op.spec();
+    let store = match resolve_store(app, spec.surface, method, store_code).await {
+        Ok(s) => s,
+        Err(e) => return (Principal::Anonymous, Err(e)),
+    };
+    let principal = match authenticate(app, spec.acl, req.headers()).await {
+        Ok(p) => p,
+        Err(e) => return (Principal::Anonymous, Err(e)),
+    };
+    let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant);
+    let audit = Audit { app, op, request_id, principal: &principal, store: &store, decision: &decision };
+    if !decision.allowed {
+        let error = decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
+        audit.record(&Value::Null, Err(&error)).await;
+        return (principal, Err(error));
+    }
+    let input = match read_input(app, method, raw_params, req).await {
+        Ok(mut input) => {
+            bind_forced(spec.forced, &principal, &mut input);
+            input
+        }
+        Err(e) => {
+            audit.record(&Value::Null, Err(&e)).await;
+            return (principal, Err(e));
+        }
+    };
+    let cx = Ctx {
+        db: app.db.clone(),
+        tenant: app.tenant,
+        store: store.clone(),
+        principal: principal.clone(),
+        settings: app.settings.clone(),
+        host: app.host.clone(),
+        request_id: request_id.to_owned(),
+    };
+    let result = match tokio::time::timeout(app.request_timeout, op.invoke(&cx, input.clone())).await {
+        Ok(r) => r,
+        Err(_) => Err(ApiError::new(ErrorCode::Timeout)),
+    };
+    audit.record(&input, result.as_ref().map(Reply::as_json)).await;
+    (principal, result)
+}
+
+async fn resolve_store(app: &App, surface: Surface, method: Method, code: Option<&str>) -> Result<StoreView, ApiError> {
+    if surface == Surface::System {
+        return Ok(StoreView { id: 0, code: store::ADMIN_CODE.into(), name: "Admin".into(), website_id: 0, group_id: 0, is_active: true });
+    }
+    let mut reader = app.db.reader().await.map_err(storegate_domain::storage)?;
+    match code {
+        None => store::default_view(&mut reader, app.tenant).await,
+        Some("all") if method == Method::Get => Err(ApiError::new(ErrorCode::GetWithAllStore)),
+        Some("all") => store::view_by_code(&mut reader, app.tenant, store::ADMIN_CODE)
+            .await?
+            .ok_or_else(|| ApiError::internal("the admin store view is missing")),
+        // Magento leaves an unknown code in the path, where no route matches it.
+        Some(code) => store::view_by_code(&mut reader, app.tenant, code)
+            .await?
+            .filter(|v| v.id != 0)
+            .ok_or_else(|| ApiError::new(ErrorCode::RouteNotFound)),
+    }
+}
+
+/// A Bearer token becomes a principal; anything else is anonymous. Anonymous operations
+/// skip the lookup.
+async fn authenticate(app: &App, acl: storegate_types::Acl, headers: &HeaderMap) -> Result<Principal, ApiError> {
+    if acl == storegate_types::Acl::Anonymous {
+        return Ok(Principal::Anonymous);
+    }
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 512);
+    match token {
+        None => Ok(Principal::Anonymous),
+        Some(token) => {
+            let mut reader = app.db.reader().await.map_err(storegate_domain::storage)?;
+            access::authenticate_bearer(&mut reader, app.tenant, token).await
+        }
+    }
+}
+
+fn bind_forced(forced: &[Forced], principal: &Principal, input: &mut Value) {
+    for f in forced {
+        match (f, principal, input.as_object_mut()) {
+            (Forced::CustomerId(field), Principal::Customer { id, .. }, Some(map)) => {
+                map.insert((*field).to_owned(), Value::from(id.0));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Merges query parameters, path parameters and the JSON body's top-level keys into one
+/// object, as Magento maps them onto the service method's arguments by name. Path
+/// parameters win over the body, so a body cannot retarget the request.
+async fn read_input(app: &App, method: Method, raw_params: Vec<(String, String)>, req: Request) -> Result<Value, ApiError> {
+    let query = req.uri().query().unwrap_or("");
+    let mut input = match query::parse(query) {
+        Ok(Value::Object(m)) => m,
+        Ok(_) => Map::new(),
+        Err(e) => return Err(ApiError::invalid_value("query", Value::String(e.0))),
+    };
+    if method != Method::Get {
+        if let Some(Value::Object(body)) = read_body(app, req).await? {
+            input.extend(body);
+        }
+    }
+    for (name, raw) in raw_params {
+        let value = percent_decode_str(&raw)
+            .decode_utf8()
+            .map_err(|_| ApiError::invalid_value(&name, Value::String(raw.clone())))?
+            .into_owned();
+        input.insert(name, Value::String(value));
+    }
+    Ok(Value::Object(input))
+}
+
+async fn read_body(app: &App, req: Request) -> Result<Option<Value>, ApiError> {
+    let limit = app.body_limit;
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large(limit));
+    }
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let bytes = axum::body::to_bytes(req.into_body(), limit).await.map_err(|_| too_large(limit))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    match content_type.as_deref().map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase()) {
+        None => return Err(ApiError::new(ErrorCode::ContentTypeMissing)),
+        Some(ct) if ct == "application/json" || ct.ends_with("+json") => {}
+        Some(ct) => return Err(ApiError::positional(ErrorCode::ContentTypeUnsupported, [ct])),
+    }
+    let value: Value = serde_json::from_slice(&bytes).map_err(|e| ApiError::new(ErrorCode::DecodingError).with_internal(e.to_string()))?;
+    match value {
+        Value::Object(_) => Ok(Some(value)),
+        _ => Err(ApiError::new(ErrorCode::DecodingError).with_internal("the body is not a JSON object")),
+    }
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::positional(ErrorCode::BodyTooLarge, [limit])
+}
+
+/// Writes the audit row for a write (whatever its outcome) or a denial.
+struct Audit<'a> {
+    app: &'a App,
+    op: &'static dyn ErasedOp,
+    request_id: &'a str,
+    principal: &'a Principal,
+    store: &'a StoreView,
+    decision: &'a Decision,
+}
+
+impl Audit<'_> {
+    async fn record(&self, input: &Value, outcome: Result<Option<&Value>, &ApiError>) {
+        let spec = self.op.spec();
+        let denied = !self.decision.allowed;
+        if !denied && !spec.audits_success() {
+            return;
+        }
+        let who = self.principal.reference();
+        let store = self.store.code.clone();
+        let output = outcome.ok().flatten();
+        let target = spec.target.and_then(|t| {
+            storegate_api::audit::lookup(input, t).or_else(|| output.and_then(|o| storegate_api::audit::lookup(o, t)))
+        });
+        let (status, sentence, reason) = match outcome {
+            _ if denied => (
+                self.app.compat.status(self.decision.error.as_ref().map_or(ErrorCode::Forbidden, |e| e.code)),
+                format!("{} was denied \"{}\": {}", who.name, spec.summary.trim_end_matches('.'), self.decision.reason),
+                Some(self.decision.reason.clone()),
+            ),
+            Ok(_) => (200, storegate_api::audit::render(spec.audit, &who.name, &store, input, output), None),
+            Err(e) => (
+                self.app.compat.status(e.code),
+                format!("{} tried \"{}\" and failed: {}", who.name, spec.summary.trim_end_matches('.'), e.message()),
+                Some(e.message()),
+            ),
+        };
+        let entry = AuditEntry {
+            tenant: Some(self.app.tenant),
+            request_id: self.request_id.to_owned(),
+            channel: "rest",
+            principal: who,
+            operation_id: spec.id.to_owned(),
+            store_code: Some(store),
+            target,
+            allowed: !denied,
+            reason,
+            status,
+            sentence,
+        };
+        // An audit failure must not turn a completed write into an error, but it is loud.
+        if let Err(e) = audit::append(&mut self.app.db.clone(), &entry).await {
+            tracing::error!(request_id = self.request_id, operation = spec.id, error = %e, "audit write failed");
+        }
+    }
+}
+
+/// A handler panicked: log it with a report id and answer a Magento-shaped 500.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    let report = uuid::Uuid::new_v4().simple().to_string();
+    tracing::error!(report_id = %report, panic = detail, "handler panicked");
+    let body = render::magento_error_body(&ApiError::internal(detail), &report);
+    render::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::classify;
+    use storegate_api::Surface;
+
+    #[test]
+    fn rest_prefixes() {
+        let t = classify("/rest/V1/products/a%2Fb");
+        assert_eq!((t.surface, t.store_code, t.path), (Surface::Magento, None, "/V1/products/a%2Fb"));
+        let t = classify("/rest/default/V1/products");
+        assert_eq!((t.store_code, t.path), (Some("default"), "/V1/products"));
+        let t = classify("/rest/all/V1/products/x");
+        assert_eq!((t.store_code, t.path), (Some("all"), "/V1/products/x"));
+        let t = classify("/rest/schema");
+        assert_eq!((t.store_code, t.path), (None, "/schema"));
+        let t = classify("/rest/fr/schema");
+        assert_eq!((t.store_code, t.path), (Some("fr"), "/schema"));
+        let t = classify("/health");
+        assert_eq!((t.surface, t.path), (Surface::System, "/health"));
+    }
+}

@@ -1,0 +1,106 @@
+//! Each surface renders errors its own way, all from the one error table.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+use storegate_api::{Reply, Surface};
+use storegate_types::{ApiError, ErrorCode};
+
+/// Answers with Magento's status for the two cases where the source document and real
+/// Magento disagree (403 → 401 for a missing ACL resource, 405 → 404 for a wrong method).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StatusCompat {
+    pub magento: bool,
+}
+
+impl StatusCompat {
+    pub fn status(self, code: ErrorCode) -> u16 {
+        match (self.magento, code) {
+            (true, ErrorCode::Forbidden) => 401,
+            (true, ErrorCode::MethodNotAllowed) => 404,
+            _ => code.status(),
+        }
+    }
+}
+
+const JSON: &str = "application/json; charset=utf-8";
+
+pub fn reply(reply: Reply) -> Response {
+    match reply {
+        Reply::Json(v) => json_response(StatusCode::OK, &v),
+        Reply::Text { body, content_type } => {
+            let mut r = body.into_response();
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            r
+        }
+    }
+}
+
+pub fn json_response(status: StatusCode, v: &Value) -> Response {
+    let body = serde_json::to_vec(v).unwrap_or_else(|_| b"null".to_vec());
+    let mut r = (status, body).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
+    r
+}
+
+/// Magento's body: the raw template with its parameters, `errors` for aggregated input
+/// errors. Internal errors carry a report id instead of any detail.
+pub fn magento_error_body(e: &ApiError, report_id: &str) -> Value {
+    if e.code == ErrorCode::Internal {
+        return json!({
+            "message": storegate_types::error::substitute(e.code.template(), &storegate_types::Params::Positional(vec![Value::String(format!("webapi-{report_id}"))]))
+        });
+    }
+    let mut body = Map::new();
+    body.insert("message".into(), Value::String(e.code.template().to_owned()));
+    if let Some(p) = e.params.to_json() {
+        body.insert("parameters".into(), p);
+    }
+    if !e.errors.is_empty() {
+        let errors = e.errors.iter().map(|inner| magento_error_body(inner, report_id)).collect();
+        body.insert("errors".into(), Value::Array(errors));
+    }
+    Value::Object(body)
+}
+
+pub fn error(surface: Surface, e: &ApiError, compat: StatusCompat, report_id: &str) -> Response {
+    let status = StatusCode::from_u16(compat.status(e.code)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = match surface {
+        Surface::Magento => magento_error_body(e, report_id),
+        Surface::System => {
+            let message = if e.code == ErrorCode::Internal { format!("internal error, report id {report_id}") } else { e.message() };
+            json!({"status": if status.is_server_error() { "unavailable" } else { "error" }, "message": message})
+        }
+    };
+    json_response(status, &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn magento_bodies_keep_placeholders() {
+        let e = ApiError::no_such_entity("customerId", json!(5));
+        assert_eq!(
+            magento_error_body(&e, "r"),
+            json!({"message": "No such entity with %fieldName = %fieldValue", "parameters": {"fieldName": "customerId", "fieldValue": 5}})
+        );
+        let agg = ApiError::aggregate(vec![ApiError::required("username"), ApiError::required("password")]).unwrap();
+        let body = magento_error_body(&agg, "r");
+        assert_eq!(body["message"], "One or more input exceptions have occurred.");
+        assert_eq!(body["errors"][1]["parameters"]["fieldName"], "password");
+        let internal = magento_error_body(&ApiError::internal("db exploded"), "abc");
+        assert_eq!(internal["message"], "Internal Error. Details are available in the storegate log. Report ID: webapi-abc");
+        assert!(!internal.to_string().contains("exploded"));
+    }
+
+    #[test]
+    fn compat_changes_only_two_statuses() {
+        let c = StatusCompat { magento: true };
+        assert_eq!(c.status(ErrorCode::Forbidden), 401);
+        assert_eq!(c.status(ErrorCode::MethodNotAllowed), 404);
+        assert_eq!(c.status(ErrorCode::ProductNotFound), 404);
+        assert_eq!(StatusCompat::default().status(ErrorCode::Forbidden), 403);
+    }
+}

@@ -51,9 +51,7 @@ pub async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
     let raw_path = req.uri().path().to_owned();
     let target = classify(&raw_path);
     let surface = target.surface;
-    let Some(method) = Method::parse(req.method().as_str()) else {
-        return fail(&app, surface, &ApiError::new(ErrorCode::MethodNotAllowed), &request_id, None);
-    };
+    let method = Method::parse(req.method().as_str());
     let (op, raw_params) = match app.routes.lookup(surface, method, target.path) {
         Lookup::Found(op, params) => (op, params),
         Lookup::WrongMethod(allowed) => {
@@ -68,6 +66,7 @@ pub async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
     };
     let spec = op.spec();
     let store_code = target.store_code.map(str::to_owned);
+    let method = op.spec().method;
     let (principal, outcome) = run(&app, op, method, store_code.as_deref(), raw_params, req, &request_id).await;
     let status = match &outcome {
         Ok(_) => 200,
@@ -107,7 +106,7 @@ async fn run(
     request_id: &str,
 ) -> (Principal, Result<Reply, ApiError>) {
     let spec = op.spec();
-    let store = match resolve_store(app, spec.surface, method, store_code).await {
+    let store = match resolve_store(app, spec.surface, store_code).await {
         Ok(s) => s,
         Err(e) => return (Principal::Anonymous, Err(e)),
     };
@@ -121,6 +120,10 @@ async fn run(
         let error = decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
         audit.record(&Value::Null, Err(&error)).await;
         return (principal, Err(error));
+    }
+    // Magento checks the ACL before refusing reads on the `all` store.
+    if store_code == Some("all") && method == Method::Get {
+        return (principal, Err(ApiError::new(ErrorCode::GetWithAllStore)));
     }
     let input = match read_input(app, method, raw_params, req).await {
         Ok(mut input) => {
@@ -149,14 +152,13 @@ async fn run(
     (principal, result)
 }
 
-async fn resolve_store(app: &App, surface: Surface, method: Method, code: Option<&str>) -> Result<StoreView, ApiError> {
+async fn resolve_store(app: &App, surface: Surface, code: Option<&str>) -> Result<StoreView, ApiError> {
     if surface == Surface::System {
         return Ok(StoreView { id: 0, code: store::ADMIN_CODE.into(), name: "Admin".into(), website_id: 0, group_id: 0, is_active: true });
     }
     let mut reader = app.db.reader().await.map_err(storegate_domain::storage)?;
     match code {
         None => store::default_view(&mut reader, app.tenant).await,
-        Some("all") if method == Method::Get => Err(ApiError::new(ErrorCode::GetWithAllStore)),
         Some("all") => store::view_by_code(&mut reader, app.tenant, store::ADMIN_CODE)
             .await?
             .ok_or_else(|| ApiError::internal("the admin store view is missing")),

@@ -40,9 +40,10 @@ impl RouteTable {
         self.count == 0
     }
 
-    /// Matches the raw (still percent-encoded) path; parameters come back raw too.
-    pub fn lookup(&self, surface: Surface, method: Method, path: &str) -> Lookup {
-        if let Some(router) = self.by_method.get(&(surface, method)) {
+    /// Matches the raw (still percent-encoded) path; parameters come back raw too. A method
+    /// no operation uses (`None`, e.g. PATCH) can only find the path under other methods.
+    pub fn lookup(&self, surface: Surface, method: Option<Method>, path: &str) -> Lookup {
+        if let Some(router) = method.and_then(|m| self.by_method.get(&(surface, m))) {
             if let Ok(m) = router.at(path) {
                 let params = m.params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
                 return Lookup::Found(*m.value, params);
@@ -51,7 +52,7 @@ impl RouteTable {
         let mut others: Vec<Method> = self
             .by_method
             .iter()
-            .filter(|((s, m), router)| *s == surface && *m != method && router.at(path).is_ok())
+            .filter(|((s, m), router)| *s == surface && Some(*m) != method && router.at(path).is_ok())
             .map(|((_, m), _)| *m)
             .collect();
         others.sort();

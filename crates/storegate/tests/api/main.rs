@@ -1,0 +1,17 @@
+//! The integration suite: every test drives a real server over real HTTP. Run against
+//! PostgreSQL by setting STOREGATE_TEST_DATABASE_URL; SQLite otherwise.
+
+#![allow(dead_code)]
+
+mod acl;
+mod audit;
+mod backend;
+mod cli;
+mod errors;
+mod helpers;
+mod observability;
+mod products;
+mod shutdown;
+mod stores;
+mod tenancy;
+mod tokens;

@@ -1,1 +1,256 @@
-fn main() {}
+//! storegate's benchmark harness. Every figure in BENCHMARKS.md comes from here, measured
+//! over real sockets, beside the machine's ceiling (a minimal axum server with a fixed
+//! body) taken in the same run.
+//!
+//! `storegate-bench foundation` reproduces the foundation figures: demo generation time and
+//! memory, start-up time to `/ready`, and `/health` against the ceiling.
+
+mod load;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+use serde_json::json;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(name = "storegate-bench", about = "Measure a running storegate beside the machine's ceiling.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the ceiling: a minimal axum endpoint returning a fixed JSON body at /json.
+    Ceiling {
+        #[arg(long, default_value = "127.0.0.1:3999")]
+        listen: SocketAddr,
+    },
+    /// Load one URL and print the report as JSON.
+    Load {
+        url: String,
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        #[arg(long, default_value_t = 15)]
+        seconds: u64,
+        #[arg(long, default_value_t = 3)]
+        warmup: u64,
+        /// Extra request header, `Name: value` (repeatable).
+        #[arg(long = "header")]
+        headers: Vec<String>,
+    },
+    /// The foundation figures: demo generation, start-up, /health versus the ceiling.
+    Foundation {
+        /// The storegate binary to measure (build it with --release).
+        #[arg(long, default_value = "target/release/storegate")]
+        storegate: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        products: usize,
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        #[arg(long, default_value_t = 15)]
+        seconds: u64,
+        #[arg(long, default_value = "bench/results/foundation.json")]
+        out: PathBuf,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Cmd::Ceiling { listen } => ceiling(listen),
+        Cmd::Load { url, connections, seconds, warmup, headers } => {
+            let headers = headers
+                .iter()
+                .map(|h| h.split_once(':').map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).context("header must be Name: value"))
+                .collect::<anyhow::Result<_>>()?;
+            let load = load::Load { url, headers, connections, warmup: Duration::from_secs(warmup), duration: Duration::from_secs(seconds) };
+            let report = client_runtime()?.block_on(load::run(&load))?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
+        }
+        Cmd::Foundation { storegate, products, connections, seconds, out } => foundation(&storegate, products, connections, seconds, &out),
+    }
+}
+
+/// The load generator gets one thread, like `wrk -t1`, leaving the other core to the server.
+fn client_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
+}
+
+const FIXED_BODY: &str = r#"{"id":1,"sku":"MB01","name":"Joust Duffle Bag","attribute_set_id":15,"price":34,"status":1,"visibility":4,"type_id":"simple","created_at":"2026-01-01 00:00:00","updated_at":"2026-01-01 00:00:00","weight":1,"extension_attributes":{"website_ids":[1]},"custom_attributes":[{"attribute_code":"url_key","value":"joust-duffle-bag"}]}"#;
+
+fn ceiling(listen: SocketAddr) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let app = axum::Router::new().route(
+            "/json",
+            axum::routing::get(|| async { ([("content-type", "application/json; charset=utf-8")], FIXED_BODY) }),
+        );
+        let listener = tokio::net::TcpListener::bind(listen).await?;
+        axum::serve(listener, app).await?;
+        Ok(())
+    })
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Polls `url` until it answers 200; answers how long that took.
+fn wait_ready(url: &str, started: Instant, limit: Duration) -> anyhow::Result<Duration> {
+    let rt = client_runtime()?;
+    while started.elapsed() < limit {
+        let ok = rt.block_on(async {
+            let report = load::run(&load::Load {
+                url: url.to_owned(),
+                headers: vec![],
+                connections: 1,
+                warmup: Duration::ZERO,
+                duration: Duration::from_millis(1),
+            })
+            .await;
+            matches!(report, Ok(r) if r.requests > 0 && r.non_2xx == 0 && r.errors == 0)
+        });
+        if ok {
+            return Ok(started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    bail!("{url} did not answer 200 within {limit:?}")
+}
+
+/// Peak resident memory of a running process, from /proc (Linux).
+fn peak_rss_mib(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn current_rss_mib(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn(binary: &Path, args: &[&str], data_dir: &Path) -> anyhow::Result<Server> {
+    let child = Command::new(binary)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env("STOREGATE_ADMIN_PASSWORD", "bench-admin-123")
+        .env("STOREGATE_LOG", "warn")
+        .env_remove("STOREGATE_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .with_context(|| format!("cannot start {}", binary.display()))?;
+    Ok(Server(child))
+}
+
+#[derive(Serialize)]
+struct Machine {
+    cpus: usize,
+    cpu_model: String,
+    memory_gib: f64,
+    commit: String,
+}
+
+fn machine() -> Machine {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu_model = cpuinfo.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).unwrap_or("").trim().to_owned();
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let kib: f64 = meminfo.lines().find(|l| l.starts_with("MemTotal")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    let commit = Command::new("git").args(["rev-parse", "--short", "HEAD"]).output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
+    Machine { cpus: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0), cpu_model, memory_gib: kib / 1024.0 / 1024.0, commit }
+}
+
+fn foundation(binary: &Path, products: usize, connections: usize, seconds: u64, out: &Path) -> anyhow::Result<()> {
+    if !binary.exists() {
+        bail!("{} not found; build it first: cargo build --release -p storegate", binary.display());
+    }
+    let data = std::env::temp_dir().join(format!("storegate-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let me = std::env::current_exe()?;
+
+    // 1. Demo generation: from start until the generated store answers /ready.
+    let port = free_port()?;
+    let listen = format!("127.0.0.1:{port}");
+    let started = Instant::now();
+    let demo = spawn(binary, &["demo", "--products", &products.to_string(), "--listen", &listen], &data)?;
+    let demo_seconds = wait_ready(&format!("http://{listen}/ready"), started, Duration::from_secs(600))?.as_secs_f64();
+    let demo_rss = peak_rss_mib(demo.0.id());
+    drop(demo);
+    eprintln!("demo --products {products}: {demo_seconds:.1} s, peak RSS {demo_rss:?} MiB");
+
+    // 2. Start-up on the existing database, to /ready.
+    let port = free_port()?;
+    let listen = format!("127.0.0.1:{port}");
+    let started = Instant::now();
+    let server = spawn(binary, &["serve", "--listen", &listen], &data)?;
+    let startup_ms = wait_ready(&format!("http://{listen}/ready"), started, Duration::from_secs(120))?.as_secs_f64() * 1000.0;
+    let idle_rss = current_rss_mib(server.0.id());
+    eprintln!("start-up to /ready on {products} products: {startup_ms:.0} ms, RSS {idle_rss:?} MiB");
+
+    // 3. /health against the ceiling, same connections and duration, one after the other.
+    let rt = client_runtime()?;
+    let run = |url: String| {
+        rt.block_on(load::run(&load::Load {
+            url,
+            headers: vec![],
+            connections,
+            warmup: Duration::from_secs(3),
+            duration: Duration::from_secs(seconds),
+        }))
+    };
+    let ceiling_port = free_port()?;
+    let ceiling = Server(
+        Command::new(&me).args(["ceiling", "--listen", &format!("127.0.0.1:{ceiling_port}")]).stdout(Stdio::null()).spawn()?,
+    );
+    wait_ready(&format!("http://127.0.0.1:{ceiling_port}/json"), Instant::now(), Duration::from_secs(10))?;
+    let ceiling_report = run(format!("http://127.0.0.1:{ceiling_port}/json"))?;
+    drop(ceiling);
+    let health_report = run(format!("http://{listen}/health"))?;
+    let health_rss = peak_rss_mib(server.0.id());
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data);
+
+    let ratio = health_report.requests_per_second / ceiling_report.requests_per_second;
+    let result = json!({
+        "machine": machine(),
+        "products": products,
+        "demo": {"seconds": demo_seconds, "peak_rss_mib": demo_rss},
+        "startup": {"to_ready_ms": startup_ms, "rss_mib": idle_rss},
+        "load": {"connections": connections, "seconds": seconds, "ceiling": ceiling_report, "health": health_report,
+                 "health_over_ceiling": ratio, "server_peak_rss_mib": health_rss},
+    });
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(out, serde_json::to_string_pretty(&result)?)?;
+    println!("| measurement | result |\n|---|---|");
+    println!("| `storegate demo --products {products}` until /ready | {demo_seconds:.1} s, peak RSS {:.0} MiB |", demo_rss.unwrap_or(0.0));
+    println!("| start-up to /ready, existing {products}-product database | {startup_ms:.0} ms, RSS {:.0} MiB |", idle_rss.unwrap_or(0.0));
+    for (name, r) in [("ceiling: minimal axum, fixed 314-byte JSON", &ceiling_report), ("storegate GET /health", &health_report)] {
+        println!(
+            "| {name}, {connections} connections, {seconds} s | {:.0} req/s, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.1} ms, errors {}, non-2xx {} |",
+            r.requests_per_second, r.p50_ms, r.p90_ms, r.p99_ms, r.max_ms, r.errors, r.non_2xx
+        );
+    }
+    println!("| /health throughput over the ceiling | {:.1} % |", ratio * 100.0);
+    Ok(())
+}

@@ -228,7 +228,7 @@ impl Db {
     pub async fn begin(&self) -> Result<Tx, DbError> {
         let inner = match &self.inner {
             Inner::Sqlite(db) => TxInner::Sqlite(db.begin().await?),
-            Inner::Postgres(db) => TxInner::Postgres(db.begin().await?),
+            Inner::Postgres(db) => TxInner::Postgres(Box::new(db.begin().await?)),
         };
         Ok(Tx { inner })
     }
@@ -354,9 +354,10 @@ pub struct Tx {
     inner: TxInner,
 }
 
+// Boxed: the SQLite transaction is a small guard, the PostgreSQL one a whole pooled client.
 enum TxInner {
     Sqlite(sqlite::SqliteTx),
-    Postgres(postgres::PgTx),
+    Postgres(Box<postgres::PgTx>),
 }
 
 impl Tx {

@@ -78,7 +78,7 @@ pub async fn run(db: &Db) -> Result<MigrationReport, DbError> {
 }
 
 /// Any constant shared by every storegate node will do.
-const MIGRATION_LOCK_KEY: i64 = 0x5354_4f52_4547_41;
+const MIGRATION_LOCK_KEY: i64 = 0x0053_544f_5245_4741;
 
 fn now_text() -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");

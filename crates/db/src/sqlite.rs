@@ -28,12 +28,12 @@ impl SqliteDb {
     pub(crate) async fn open(options: SqliteOptions) -> Result<SqliteDb, DbError> {
         let opts = options.clone();
         let (writer, readers) = tokio::task::spawn_blocking(move || -> Result<_, DbError> {
-            if let Some(dir) = opts.path.parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).map_err(|e| {
-                        DbError::Unavailable(format!("cannot create data directory {}: {e}", dir.display()))
-                    })?;
-                }
+            if let Some(dir) = opts.path.parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    DbError::Unavailable(format!("cannot create data directory {}: {e}", dir.display()))
+                })?;
             }
             let writer = open_connection(&opts, true)?;
             let readers = (0..opts.readers.max(1))
@@ -198,10 +198,10 @@ impl SqliteTx {
 
 impl Drop for SqliteTx {
     fn drop(&mut self) {
-        if let Some(writer) = self.writer.take() {
-            if let Err(e) = writer.conn.execute_batch("ROLLBACK") {
-                tracing::warn!(error = %e, "rollback of an abandoned transaction failed");
-            }
+        if let Some(writer) = self.writer.take()
+            && let Err(e) = writer.conn.execute_batch("ROLLBACK")
+        {
+            tracing::warn!(error = %e, "rollback of an abandoned transaction failed");
         }
     }
 }
@@ -289,7 +289,7 @@ fn read_value(v: ValueRef<'_>) -> Result<Value, DbError> {
 fn run_query(conn: &Connection, q: &Query) -> Result<Vec<Row>, DbError> {
     let sql = rewrite_placeholders(&q.sql);
     let mut stmt = conn.prepare_cached(&sql).map_err(map_err)?;
-    let columns: Arc<[String]> = stmt.column_names().into_iter().map(str::to_owned).collect();
+    let columns: Arc<[String]> = stmt.column_names().map(str::to_owned).collect();
     let width = columns.len();
     let mut rows = stmt.query(rusqlite::params_from_iter(q.params.iter())).map_err(map_err)?;
     let mut out = Vec::new();

@@ -58,10 +58,10 @@ impl Default for TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Some((base_url, schema)) = self.schema.take() {
-            if let Err(e) = run_admin_sql(&base_url, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE")) {
-                eprintln!("warning: could not drop test schema {schema}: {e}");
-            }
+        if let Some((base_url, schema)) = self.schema.take()
+            && let Err(e) = run_admin_sql(&base_url, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        {
+            eprintln!("warning: could not drop test schema {schema}: {e}");
         }
     }
 }

@@ -35,10 +35,10 @@ impl Decision {
 /// `(principal, operation, tenant) → decision`.
 pub fn decide(principal: &Principal, acl: &Acl, effect: Effect, tenant: TenantId) -> Decision {
     let _ = effect; // Admin roles are coarse, as in Magento; tokens and agents use the effect.
-    if let Some(own) = principal.tenant() {
-        if own != tenant {
-            return Decision::deny(ErrorCode::Forbidden, acl, "the credential belongs to another store");
-        }
+    if let Some(own) = principal.tenant()
+        && own != tenant
+    {
+        return Decision::deny(ErrorCode::Forbidden, acl, "the credential belongs to another store");
     }
     match (acl, principal) {
         (Acl::Anonymous, _) => Decision::allow("the operation is open to anyone"),

@@ -73,14 +73,14 @@ pub async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
         Err(e) => app.compat.status(e.code),
     };
     record_request(spec.id, status, started.elapsed().as_secs_f64());
-    tracing::info!(
-        request_id = %request_id,
-        operation = spec.id,
-        principal = %principal.reference().name,
-        status,
-        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
-        "request"
-    );
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let who = principal.reference().name;
+    // Probes (health, readiness, metrics) arrive every few seconds; they log at debug.
+    if surface == Surface::System {
+        tracing::debug!(request_id = %request_id, operation = spec.id, principal = %who, status, latency_ms, "request");
+    } else {
+        tracing::info!(request_id = %request_id, operation = spec.id, principal = %who, status, latency_ms, "request");
+    }
     match outcome {
         Ok(reply) => render::reply(reply),
         Err(e) => fail(&app, surface, &e, &request_id, Some(spec.id)),
@@ -193,11 +193,8 @@ async fn authenticate(app: &App, acl: storegate_types::Acl, headers: &HeaderMap)
 
 fn bind_forced(forced: &[Forced], principal: &Principal, input: &mut Value) {
     for f in forced {
-        match (f, principal, input.as_object_mut()) {
-            (Forced::CustomerId(field), Principal::Customer { id, .. }, Some(map)) => {
-                map.insert((*field).to_owned(), Value::from(id.0));
-            }
-            _ => {}
+        if let (Forced::CustomerId(field), Principal::Customer { id, .. }, Some(map)) = (f, principal, input.as_object_mut()) {
+            map.insert((*field).to_owned(), Value::from(id.0));
         }
     }
 }
@@ -212,10 +209,10 @@ async fn read_input(app: &App, method: Method, raw_params: Vec<(String, String)>
         Ok(_) => Map::new(),
         Err(e) => return Err(ApiError::invalid_value("query", Value::String(e.0))),
     };
-    if method != Method::Get {
-        if let Some(Value::Object(body)) = read_body(app, req).await? {
-            input.extend(body);
-        }
+    if method != Method::Get
+        && let Some(Value::Object(body)) = read_body(app, req).await?
+    {
+        input.extend(body);
     }
     for (name, raw) in raw_params {
         let value = percent_decode_str(&raw)

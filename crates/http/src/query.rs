@@ -115,7 +115,7 @@ mod tests {
 
     #[test]
     fn hostile_queries_are_refused() {
-        assert!(parse(&"a[".repeat(1).replace('[', &"[x]".repeat(20))).is_err());
+        assert!(parse(&format!("a{}=1", "[x]".repeat(20))).is_err());
         assert!(parse("a[99999999]=1").is_err());
         assert!(parse("%ff=1").is_err());
         assert_eq!(parse("").unwrap(), json!({}));

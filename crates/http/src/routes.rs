@@ -43,11 +43,11 @@ impl RouteTable {
     /// Matches the raw (still percent-encoded) path; parameters come back raw too. A method
     /// no operation uses (`None`, e.g. PATCH) can only find the path under other methods.
     pub fn lookup(&self, surface: Surface, method: Option<Method>, path: &str) -> Lookup {
-        if let Some(router) = method.and_then(|m| self.by_method.get(&(surface, m))) {
-            if let Ok(m) = router.at(path) {
-                let params = m.params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
-                return Lookup::Found(*m.value, params);
-            }
+        if let Some(router) = method.and_then(|m| self.by_method.get(&(surface, m)))
+            && let Ok(m) = router.at(path)
+        {
+            let params = m.params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+            return Lookup::Found(*m.value, params);
         }
         let mut others: Vec<Method> = self
             .by_method

@@ -221,7 +221,7 @@ async fn admin_command(config: &Config, cmd: AdminCommand) -> anyhow::Result<()>
         }
         AdminCommand::List => {
             let users = admin::list_users(&mut db.clone(), tenant).await.map_err(fail)?;
-            println!("{:<6} {:<24} {:<28} {:<20} {}", "ID", "USERNAME", "EMAIL", "ROLE", "ACTIVE");
+            println!("{:<6} {:<24} {:<28} {:<20} ACTIVE", "ID", "USERNAME", "EMAIL", "ROLE");
             for u in users {
                 println!(
                     "{:<6} {:<24} {:<28} {:<20} {}",

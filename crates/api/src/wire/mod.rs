@@ -12,10 +12,10 @@ use serde_json::{Number, Value};
 /// Magento writes floats as JSON numbers without a needless fraction: `34`, `19.99`.
 pub fn number(d: &Decimal) -> Value {
     let d = d.normalize();
-    if d.scale() == 0 {
-        if let Some(i) = d.to_i64() {
-            return Value::Number(i.into());
-        }
+    if d.scale() == 0
+        && let Some(i) = d.to_i64()
+    {
+        return Value::Number(i.into());
     }
     d.to_f64().and_then(Number::from_f64).map(Value::Number).unwrap_or(Value::Null)
 }

@@ -104,6 +104,9 @@ pub struct ConfigurableOption {
     pub values: Vec<i64>,
 }
 
+/// A table, its columns and the rows to insert into it.
+type TableRows = (&'static str, &'static [&'static str], Vec<Vec<Value>>);
+
 /// Inserts a batch of products in the caller's transaction with one multi-row statement per
 /// table. SKUs must be new; configurable children must exist or come earlier in `batch`.
 pub async fn insert_batch(ex: &mut impl Exec, tenant: TenantId, batch: Vec<NewProduct>) -> Result<Vec<i64>, ApiError> {
@@ -172,8 +175,8 @@ pub async fn insert_batch(ex: &mut impl Exec, tenant: TenantId, batch: Vec<NewPr
         })?;
         relations.push(vec![t.into(), parent.into(), child_id.into()]);
     }
-    let ids: Vec<i64> = products.iter().map(|r| if let Value::Int(id) = r[1] { id } else { 0 }).collect();
-    let tables: [(&str, &[&str], Vec<Vec<Value>>); 7] = [
+    let ids: Vec<i64> = (first..first + products.len() as i64).collect();
+    let tables: [TableRows; 7] = [
         (
             "products",
             &["tenant_id", "id", "sku", "type_id", "attribute_set_id", "name", "price", "status", "visibility", "weight", "created_at", "updated_at"],

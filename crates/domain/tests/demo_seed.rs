@@ -288,3 +288,18 @@ async fn zz_timing_probe() {
     eprintln!("TIMING products={n} elapsed={:.2}s report={report:?}", elapsed.as_secs_f64());
     assert_eq!(products::count(&mut db, tenant).await.unwrap(), n as i64);
 }
+
+struct Ticker(std::sync::Mutex<(std::time::Instant, u64)>);
+impl storegate_domain::progress::Progress for Ticker {
+    fn start(&self, phase: &str, total: u64) { eprintln!("START {phase} {total}"); *self.0.lock().unwrap() = (std::time::Instant::now(), 0); }
+    fn advance(&self, steps: u64) { let mut g = self.0.lock().unwrap(); g.1 += steps; eprintln!("TICK {} {:.3}s", g.1, g.0.elapsed().as_secs_f64()); g.0 = std::time::Instant::now(); }
+    fn finish(&self) {}
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn zz_ticker_probe() {
+    let Ok(n) = std::env::var("DEMO_TICKER_PRODUCTS") else { return };
+    let (_guard, db, tenant) = fresh().await;
+    let t = Ticker(std::sync::Mutex::new((std::time::Instant::now(), 0)));
+    seed::generate(&db, tenant, &DemoSpec { products: n.parse().unwrap(), customers: 0, seed: 42 }, &t).await.unwrap();
+}

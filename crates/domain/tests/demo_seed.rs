@@ -26,9 +26,7 @@ async fn fresh() -> (TestDatabase, Db, TenantId) {
 
 async fn generated(spec: &DemoSpec) -> (TestDatabase, Db, TenantId, DemoReport) {
     let (test_db, db, tenant) = fresh().await;
-    let report = seed::generate(&db, tenant, spec, &Silent)
-        .await
-        .expect("generate");
+    let report = seed::generate(&db, tenant, spec, &Silent).await.expect("generate");
     (test_db, db, tenant, report)
 }
 
@@ -37,10 +35,7 @@ async fn scalar(db: &Db, q: storegate_db::Query) -> i64 {
 }
 
 fn value<'a>(attributes: &'a [(String, String)], code: &str) -> Option<&'a str> {
-    attributes
-        .iter()
-        .find(|(c, _)| c == code)
-        .map(|(_, v)| v.as_str())
+    attributes.iter().find(|(c, _)| c == code).map(|(_, v)| v.as_str())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -49,18 +44,12 @@ async fn default_store_meets_the_minimums() {
     let t = tenant.0;
 
     assert_eq!(report.products, 2000, "{report:?}");
-    assert!(
-        report.configurable > 50 && report.simple > 1500,
-        "{report:?}"
-    );
+    assert!(report.configurable > 50 && report.simple > 1500, "{report:?}");
     assert_eq!(products::count(&mut db, tenant).await.unwrap(), 2000);
     let by_type = products::count_by_type(&mut db, tenant).await.unwrap();
     assert_eq!(
         by_type,
-        vec![
-            ("configurable".to_owned(), report.configurable as i64),
-            ("simple".to_owned(), report.simple as i64)
-        ]
+        vec![("configurable".to_owned(), report.configurable as i64), ("simple".to_owned(), report.simple as i64)]
     );
     assert!(report.categories >= 30, "{report:?}");
     assert_eq!(
@@ -70,14 +59,7 @@ async fn default_store_meets_the_minimums() {
     );
     assert_eq!(report.customers, 200);
     assert_eq!(customer::count(&mut db, tenant).await.unwrap(), 200);
-    let addresses = scalar(
-        &db,
-        sql!(
-            "SELECT COUNT(*) FROM customer_addresses WHERE tenant_id = $1",
-            t
-        ),
-    )
-    .await;
+    let addresses = scalar(&db, sql!("SELECT COUNT(*) FROM customer_addresses WHERE tenant_id = $1", t)).await;
     assert_eq!(addresses, report.addresses as i64);
     assert!(report.addresses >= 200, "{report:?}");
     let without_defaults = scalar(
@@ -87,23 +69,17 @@ async fn default_store_meets_the_minimums() {
     .await;
     assert_eq!(without_defaults, 0);
     assert!(report.pages >= 5 && report.blocks >= 6, "{report:?}");
-    assert_eq!(
-        cms::counts(&mut db, tenant).await.unwrap(),
-        (report.pages as i64, report.blocks as i64)
-    );
-    let no_route = scalar(
-        &db,
-        sql!(
-            "SELECT COUNT(*) FROM cms_pages WHERE tenant_id = $1 AND identifier = 'no-route'",
-            t
-        ),
-    )
-    .await;
+    assert_eq!(cms::counts(&mut db, tenant).await.unwrap(), (report.pages as i64, report.blocks as i64));
+    let no_route =
+        scalar(&db, sql!("SELECT COUNT(*) FROM cms_pages WHERE tenant_id = $1 AND identifier = 'no-route'", t)).await;
     assert_eq!(no_route, 1);
     let unlinked = scalar(
         &db,
-        sql!("SELECT COUNT(*) FROM products p WHERE p.tenant_id = $1 AND NOT EXISTS \
-              (SELECT 1 FROM category_products c WHERE c.tenant_id = p.tenant_id AND c.product_id = p.id)", t),
+        sql!(
+            "SELECT COUNT(*) FROM products p WHERE p.tenant_id = $1 AND NOT EXISTS \
+              (SELECT 1 FROM category_products c WHERE c.tenant_id = p.tenant_id AND c.product_id = p.id)",
+            t
+        ),
     )
     .await;
     assert_eq!(unlinked, 0, "every product is in a category");
@@ -111,90 +87,42 @@ async fn default_store_meets_the_minimums() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn configurable_products_read_back_with_options_and_children() {
-    let (_guard, mut db, tenant, _) = generated(&DemoSpec {
-        products: 200,
-        customers: 1,
-        seed: 42,
-    })
-    .await;
+    let (_guard, mut db, tenant, _) = generated(&DemoSpec { products: 200, customers: 1, seed: 42 }).await;
     let row = db
-        .fetch_optional(sql!("SELECT sku FROM products WHERE tenant_id = $1 AND type_id = 'configurable' ORDER BY id LIMIT 1", tenant.0))
+        .fetch_optional(sql!(
+            "SELECT sku FROM products WHERE tenant_id = $1 AND type_id = 'configurable' ORDER BY id LIMIT 1",
+            tenant.0
+        ))
         .await
         .unwrap()
         .expect("a configurable product");
     let sku: String = row.at(0).unwrap();
-    let parent = products::get_by_sku(&mut db, tenant, &sku, 1)
-        .await
-        .unwrap()
-        .unwrap();
+    let parent = products::get_by_sku(&mut db, tenant, &sku, 1).await.unwrap().unwrap();
 
     assert_eq!(parent.visibility, products::VISIBILITY_BOTH);
-    let codes: Vec<&str> = parent
-        .configurable_options
-        .iter()
-        .map(|o| o.attribute_code.as_str())
-        .collect();
+    let codes: Vec<&str> = parent.configurable_options.iter().map(|o| o.attribute_code.as_str()).collect();
     assert_eq!(codes, ["color", "size"]);
-    assert!(
-        parent
-            .configurable_options
-            .iter()
-            .all(|o| !o.values.is_empty()),
-        "{:?}",
-        parent.configurable_options
-    );
+    assert!(parent.configurable_options.iter().all(|o| !o.values.is_empty()), "{:?}", parent.configurable_options);
     assert!(parent.children.len() >= 2, "{parent:?}");
-    for code in [
-        "description",
-        "short_description",
-        "url_key",
-        "material",
-        "activity",
-        "pattern",
-    ] {
-        assert!(
-            value(&parent.attributes, code).is_some(),
-            "parent lacks {code}"
-        );
+    for code in ["description", "short_description", "url_key", "material", "activity", "pattern"] {
+        assert!(value(&parent.attributes, code).is_some(), "parent lacks {code}");
     }
-    assert!(
-        value(&parent.attributes, "description")
-            .unwrap()
-            .starts_with("<p>")
-    );
+    assert!(value(&parent.attributes, "description").unwrap().starts_with("<p>"));
     assert!((1..=3).contains(&parent.categories.len()));
 
     let child_sku: String = db
-        .fetch_optional(sql!(
-            "SELECT sku FROM products WHERE tenant_id = $1 AND id = $2",
-            tenant.0,
-            parent.children[0]
-        ))
+        .fetch_optional(sql!("SELECT sku FROM products WHERE tenant_id = $1 AND id = $2", tenant.0, parent.children[0]))
         .await
         .unwrap()
         .unwrap()
         .at(0)
         .unwrap();
-    let child = products::get_by_sku(&mut db, tenant, &child_sku, 1)
-        .await
-        .unwrap()
-        .unwrap();
+    let child = products::get_by_sku(&mut db, tenant, &child_sku, 1).await.unwrap().unwrap();
     assert!(child.sku.starts_with(&format!("{sku}-")), "{}", child.sku);
-    assert!(
-        child.name.starts_with(&format!("{}-", parent.name)),
-        "{}",
-        child.name
-    );
+    assert!(child.name.starts_with(&format!("{}-", parent.name)), "{}", child.name);
     assert_eq!(child.visibility, products::VISIBILITY_NOT_VISIBLE);
-    for (code, option) in parent
-        .configurable_options
-        .iter()
-        .map(|o| (o.attribute_code.as_str(), &o.values))
-    {
-        let id: i64 = value(&child.attributes, code)
-            .unwrap_or_else(|| panic!("child lacks {code}"))
-            .parse()
-            .unwrap();
+    for (code, option) in parent.configurable_options.iter().map(|o| (o.attribute_code.as_str(), &o.values)) {
+        let id: i64 = value(&child.attributes, code).unwrap_or_else(|| panic!("child lacks {code}")).parse().unwrap();
         assert!(option.contains(&id), "{code} {id} not in {option:?}");
     }
     let stock = child.stock.expect("stock");
@@ -205,52 +133,24 @@ async fn configurable_products_read_back_with_options_and_children() {
 async fn fingerprint(
     db: &Db,
     tenant: TenantId,
-) -> (
-    Vec<(String, String, Option<rust_decimal::Decimal>, String)>,
-    Vec<String>,
-) {
+) -> (Vec<(String, String, Option<rust_decimal::Decimal>, String)>, Vec<String>) {
     let rows = db
-        .fetch_all(sql!(
-            "SELECT sku, name, price, type_id FROM products WHERE tenant_id = $1 ORDER BY id",
-            tenant.0
-        ))
+        .fetch_all(sql!("SELECT sku, name, price, type_id FROM products WHERE tenant_id = $1 ORDER BY id", tenant.0))
         .await
         .unwrap();
-    let products = rows
-        .iter()
-        .map(|r| {
-            (
-                r.at(0).unwrap(),
-                r.at(1).unwrap(),
-                r.at(2).unwrap(),
-                r.at(3).unwrap(),
-            )
-        })
-        .collect();
-    let rows = db
-        .fetch_all(sql!(
-            "SELECT email FROM customers WHERE tenant_id = $1 ORDER BY id",
-            tenant.0
-        ))
-        .await
-        .unwrap();
+    let products =
+        rows.iter().map(|r| (r.at(0).unwrap(), r.at(1).unwrap(), r.at(2).unwrap(), r.at(3).unwrap())).collect();
+    let rows =
+        db.fetch_all(sql!("SELECT email FROM customers WHERE tenant_id = $1 ORDER BY id", tenant.0)).await.unwrap();
     (products, rows.iter().map(|r| r.at(0).unwrap()).collect())
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn same_seed_same_store_other_seed_other_store() {
-    let spec = DemoSpec {
-        products: 300,
-        customers: 20,
-        seed: 7,
-    };
+    let spec = DemoSpec { products: 300, customers: 20, seed: 7 };
     let (_a, db_a, tenant_a, report_a) = generated(&spec).await;
     let (_b, db_b, tenant_b, report_b) = generated(&spec).await;
-    let (_c, db_c, tenant_c, _) = generated(&DemoSpec {
-        seed: 8,
-        ..spec.clone()
-    })
-    .await;
+    let (_c, db_c, tenant_c, _) = generated(&DemoSpec { seed: 8, ..spec.clone() }).await;
 
     assert_eq!(report_a, report_b);
     let a = fingerprint(&db_a, tenant_a).await;
@@ -264,42 +164,9 @@ async fn same_seed_same_store_other_seed_other_store() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn odd_sizes_come_out_exact() {
-    let (_guard, mut db, tenant, report) = generated(&DemoSpec {
-        products: 1234,
-        customers: 3,
-        seed: 5,
-    })
-    .await;
+    let (_guard, mut db, tenant, report) = generated(&DemoSpec { products: 1234, customers: 3, seed: 5 }).await;
     assert_eq!(report.products, 1234);
     assert_eq!(report.configurable + report.simple, 1234);
     assert_eq!(products::count(&mut db, tenant).await.unwrap(), 1234);
     assert_eq!(customer::count(&mut db, tenant).await.unwrap(), 3);
-}
-
-// TEMPORARY timing probe, removed after measuring.
-#[tokio::test(flavor = "multi_thread")]
-async fn zz_timing_probe() {
-    let Ok(n) = std::env::var("DEMO_TIMING_PRODUCTS") else { return };
-    let n: usize = n.parse().unwrap();
-    let (_guard, mut db, tenant) = fresh().await;
-    let started = std::time::Instant::now();
-    let report = seed::generate(&db, tenant, &DemoSpec { products: n, customers: 200, seed: 42 }, &Silent).await.unwrap();
-    let elapsed = started.elapsed();
-    eprintln!("TIMING products={n} elapsed={:.2}s report={report:?}", elapsed.as_secs_f64());
-    assert_eq!(products::count(&mut db, tenant).await.unwrap(), n as i64);
-}
-
-struct Ticker(std::sync::Mutex<(std::time::Instant, u64)>);
-impl storegate_domain::progress::Progress for Ticker {
-    fn start(&self, phase: &str, total: u64) { eprintln!("START {phase} {total}"); *self.0.lock().unwrap() = (std::time::Instant::now(), 0); }
-    fn advance(&self, steps: u64) { let mut g = self.0.lock().unwrap(); g.1 += steps; eprintln!("TICK {} {:.3}s", g.1, g.0.elapsed().as_secs_f64()); g.0 = std::time::Instant::now(); }
-    fn finish(&self) {}
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn zz_ticker_probe() {
-    let Ok(n) = std::env::var("DEMO_TICKER_PRODUCTS") else { return };
-    let (_guard, db, tenant) = fresh().await;
-    let t = Ticker(std::sync::Mutex::new((std::time::Instant::now(), 0)));
-    seed::generate(&db, tenant, &DemoSpec { products: n.parse().unwrap(), customers: 0, seed: 42 }, &t).await.unwrap();
 }

@@ -2,9 +2,7 @@
 //! category tree, created once (idempotently) so that product generation afterwards only
 //! looks ids up in memory and never queries per product.
 
-use super::families::{
-    ATTRIBUTE_SETS, CATEGORY_PATHS, COLLECTION_PATHS, ECO_COLLECTION, FAMILIES, Family,
-};
+use super::families::{ATTRIBUTE_SETS, CATEGORY_PATHS, COLLECTION_PATHS, ECO_COLLECTION, FAMILIES, Family};
 use super::words;
 use crate::StorageResult;
 use crate::catalog::attributes::{self, AttributeDef};
@@ -50,38 +48,14 @@ pub(super) struct Plan {
 /// The demo's product attributes. `color` and `manufacturer` come with every tenant;
 /// ensuring them too makes the generator independent of that detail.
 const ATTRIBUTES: &[AttributeDef<'static>] = &[
-    AttributeDef {
-        filterable: true,
-        ..AttributeDef::user("color", "Color", "select")
-    },
-    AttributeDef {
-        filterable: true,
-        ..AttributeDef::user("manufacturer", "Manufacturer", "select")
-    },
-    AttributeDef {
-        filterable: true,
-        ..AttributeDef::user("size", "Size", "select")
-    },
-    AttributeDef {
-        filterable: true,
-        ..AttributeDef::user("material", "Material", "multiselect")
-    },
-    AttributeDef {
-        filterable: true,
-        ..AttributeDef::user("activity", "Activity", "multiselect")
-    },
-    AttributeDef {
-        filterable: true,
-        ..AttributeDef::user("pattern", "Pattern", "select")
-    },
-    AttributeDef {
-        filterable: true,
-        ..AttributeDef::user("climate", "Climate", "multiselect")
-    },
-    AttributeDef {
-        filterable: true,
-        ..AttributeDef::user("eco_collection", "Eco Collection", "boolean")
-    },
+    AttributeDef { filterable: true, ..AttributeDef::user("color", "Color", "select") },
+    AttributeDef { filterable: true, ..AttributeDef::user("manufacturer", "Manufacturer", "select") },
+    AttributeDef { filterable: true, ..AttributeDef::user("size", "Size", "select") },
+    AttributeDef { filterable: true, ..AttributeDef::user("material", "Material", "multiselect") },
+    AttributeDef { filterable: true, ..AttributeDef::user("activity", "Activity", "multiselect") },
+    AttributeDef { filterable: true, ..AttributeDef::user("pattern", "Pattern", "select") },
+    AttributeDef { filterable: true, ..AttributeDef::user("climate", "Climate", "multiselect") },
+    AttributeDef { filterable: true, ..AttributeDef::user("eco_collection", "Eco Collection", "boolean") },
 ];
 
 /// Option labels per select attribute, in display order.
@@ -104,18 +78,11 @@ pub(super) async fn prepare(db: &Db, tenant: TenantId) -> Result<Plan, ApiError>
     let (paths, categories) = create_categories(&mut tx, tenant).await?;
     tx.commit().await.storage()?;
 
-    let families = FAMILIES
-        .iter()
-        .map(|family| plan_family(family, &set_ids, &paths, &options))
-        .collect::<Result<Vec<_>, _>>()?;
+    let families =
+        FAMILIES.iter().map(|family| plan_family(family, &set_ids, &paths, &options)).collect::<Result<Vec<_>, _>>()?;
     let collections = COLLECTION_PATHS
         .iter()
-        .map(|p| {
-            Ok(Collection {
-                id: leaf(&paths, p)?,
-                eco: *p == ECO_COLLECTION,
-            })
-        })
+        .map(|p| Ok(Collection { id: leaf(&paths, p)?, eco: *p == ECO_COLLECTION }))
         .collect::<Result<Vec<_>, ApiError>>()?;
     let mut take = |code: &str| options.remove(code).ok_or_else(|| missing("options", code));
     Ok(Plan {
@@ -132,10 +99,7 @@ pub(super) async fn prepare(db: &Db, tenant: TenantId) -> Result<Plan, ApiError>
     })
 }
 
-async fn create_attributes(
-    ex: &mut impl Exec,
-    tenant: TenantId,
-) -> Result<HashMap<&'static str, i64>, ApiError> {
+async fn create_attributes(ex: &mut impl Exec, tenant: TenantId) -> Result<HashMap<&'static str, i64>, ApiError> {
     let mut ids = HashMap::new();
     for def in ATTRIBUTES {
         ids.insert(def.code, attributes::ensure(ex, tenant, def).await?);
@@ -182,10 +146,7 @@ async fn create_options(
 type CategoryIds = HashMap<&'static [&'static str], Vec<i64>>;
 
 /// Answers each path's node ids (top first) and how many categories the tree has.
-async fn create_categories(
-    ex: &mut impl Exec,
-    tenant: TenantId,
-) -> Result<(CategoryIds, usize), ApiError> {
+async fn create_categories(ex: &mut impl Exec, tenant: TenantId) -> Result<(CategoryIds, usize), ApiError> {
     let mut paths = HashMap::new();
     let mut all = BTreeSet::new();
     for path in CATEGORY_PATHS {
@@ -202,10 +163,7 @@ fn plan_family(
     paths: &CategoryIds,
     options: &HashMap<&'static str, Choices>,
 ) -> Result<FamilyPlan, ApiError> {
-    let mut categories = paths
-        .get(family.path)
-        .cloned()
-        .ok_or_else(|| missing("category", family.path.join("/")))?;
+    let mut categories = paths.get(family.path).cloned().ok_or_else(|| missing("category", family.path.join("/")))?;
     categories.reverse();
     Ok(FamilyPlan {
         family,
@@ -217,28 +175,16 @@ fn plan_family(
 }
 
 /// The choices of attribute `code` whose labels are in `labels`, in `labels` order.
-fn subset(
-    options: &HashMap<&'static str, Choices>,
-    code: &str,
-    labels: &[&str],
-) -> Result<Choices, ApiError> {
+fn subset(options: &HashMap<&'static str, Choices>, code: &str, labels: &[&str]) -> Result<Choices, ApiError> {
     let all = options.get(code).ok_or_else(|| missing("options", code))?;
     labels
         .iter()
-        .map(|label| {
-            all.iter()
-                .find(|(l, _)| l == label)
-                .cloned()
-                .ok_or_else(|| missing(code, *label))
-        })
+        .map(|label| all.iter().find(|(l, _)| l == label).cloned().ok_or_else(|| missing(code, *label)))
         .collect()
 }
 
 fn leaf(paths: &CategoryIds, path: &[&str]) -> Result<i64, ApiError> {
-    paths
-        .get(path)
-        .and_then(|ids| ids.last().copied())
-        .ok_or_else(|| missing("category", path.join("/")))
+    paths.get(path).and_then(|ids| ids.last().copied()).ok_or_else(|| missing("category", path.join("/")))
 }
 
 fn lookup(ids: &HashMap<&'static str, i64>, key: &str) -> Result<i64, ApiError> {

@@ -35,9 +35,7 @@ pub(super) async fn generate(
     let mut addresses = 0;
     for start in (0..total).step_by(CHUNK) {
         let end = (start + CHUNK).min(total);
-        let batch: Vec<NewCustomer> = (start..end)
-            .map(|i| new_customer(&mut rng, i + 1, &hash))
-            .collect();
+        let batch: Vec<NewCustomer> = (start..end).map(|i| new_customer(&mut rng, i + 1, &hash)).collect();
         addresses += batch.iter().map(|c| c.addresses.len()).sum::<usize>();
         let mut tx = db.begin().await.storage()?;
         customer::insert_batch(&mut tx, tenant, batch).await?;
@@ -51,14 +49,7 @@ pub(super) async fn generate(
 /// Customer number `n` (1-based); `n` in the email keeps every address unique.
 pub(super) fn new_customer(rng: &mut impl Rng, n: usize, password_hash: &str) -> NewCustomer {
     let female = rng.random_bool(0.5);
-    let firstname = *pick(
-        rng,
-        if female {
-            words::FEMALE_NAMES
-        } else {
-            words::MALE_NAMES
-        },
-    );
+    let firstname = *pick(rng, if female { words::FEMALE_NAMES } else { words::MALE_NAMES });
     let lastname = *pick(rng, words::LAST_NAMES);
     let gender = chance(rng, 70).then_some(if female { FEMALE } else { MALE });
     let dob = chance(rng, 60).then(|| date_of_birth(rng));
@@ -68,11 +59,7 @@ pub(super) fn new_customer(rng: &mut impl Rng, n: usize, password_hash: &str) ->
     }
     set_defaults(rng, &mut addresses);
     NewCustomer {
-        email: format!(
-            "{}.{}{n}@example.com",
-            firstname.to_lowercase(),
-            lastname.to_lowercase()
-        ),
+        email: format!("{}.{}{n}@example.com", firstname.to_lowercase(), lastname.to_lowercase()),
         firstname: firstname.to_owned(),
         lastname: lastname.to_owned(),
         group_id: 1,
@@ -87,11 +74,7 @@ pub(super) fn new_customer(rng: &mut impl Rng, n: usize, password_hash: &str) ->
 
 /// The first address bills; with a second one, it ships there half the time.
 fn set_defaults(rng: &mut impl Rng, addresses: &mut [NewAddress]) {
-    let shipping = if addresses.len() > 1 && rng.random_bool(0.5) {
-        1
-    } else {
-        0
-    };
+    let shipping = if addresses.len() > 1 && rng.random_bool(0.5) { 1 } else { 0 };
     for (i, a) in addresses.iter_mut().enumerate() {
         a.default_billing = i == 0;
         a.default_shipping = i == shipping;
@@ -100,12 +83,7 @@ fn set_defaults(rng: &mut impl Rng, addresses: &mut [NewAddress]) {
 
 /// `YYYY-MM-DD` between 1955 and 2005 (day ≤ 28, so every month is valid).
 fn date_of_birth(rng: &mut impl Rng) -> String {
-    format!(
-        "{}-{:02}-{:02}",
-        rng.random_range(1955..=2005),
-        rng.random_range(1..=12),
-        rng.random_range(1..=28)
-    )
+    format!("{}-{:02}-{:02}", rng.random_range(1955..=2005), rng.random_range(1..=12), rng.random_range(1..=28))
 }
 
 fn address(rng: &mut impl Rng, firstname: &str, lastname: &str) -> NewAddress {
@@ -133,11 +111,7 @@ fn address(rng: &mut impl Rng, firstname: &str, lastname: &str) -> NewAddress {
         postcode: Some(format!("{}{:02}", city.zip3, rng.random_range(1..=99))),
         country_id: "US".to_owned(),
         // 555-0100 to 555-0199 are the numbers reserved for fiction.
-        telephone: Some(format!(
-            "{}-555-01{:02}",
-            city.area_code,
-            rng.random_range(0..=99)
-        )),
+        telephone: Some(format!("{}-555-01{:02}", city.area_code, rng.random_range(0..=99))),
         default_billing: false,
         default_shipping: false,
     }
@@ -163,12 +137,7 @@ mod tests {
                 assert_eq!(a.postcode.as_deref().map(str::len), Some(5));
             }
         }
-        assert!(
-            customers.iter().any(|c| c.gender.is_some())
-                && customers.iter().any(|c| c.gender.is_none())
-        );
-        assert!(
-            customers.iter().any(|c| c.dob.is_some()) && customers.iter().any(|c| c.dob.is_none())
-        );
+        assert!(customers.iter().any(|c| c.gender.is_some()) && customers.iter().any(|c| c.gender.is_none()));
+        assert!(customers.iter().any(|c| c.dob.is_some()) && customers.iter().any(|c| c.dob.is_none()));
     }
 }

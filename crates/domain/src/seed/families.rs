@@ -49,28 +49,8 @@ pub(super) const ECO_COLLECTION: &[&str] = &["Collections", "Eco Friendly"];
 
 /// Attribute sets and the demo attributes each one adds to Magento's default set.
 pub(super) const ATTRIBUTE_SETS: &[(&str, &[&str])] = &[
-    (
-        "Top",
-        &[
-            "size",
-            "material",
-            "activity",
-            "pattern",
-            "climate",
-            "eco_collection",
-        ],
-    ),
-    (
-        "Bottom",
-        &[
-            "size",
-            "material",
-            "activity",
-            "pattern",
-            "climate",
-            "eco_collection",
-        ],
-    ),
+    ("Top", &["size", "material", "activity", "pattern", "climate", "eco_collection"]),
+    ("Bottom", &["size", "material", "activity", "pattern", "climate", "eco_collection"]),
     ("Gear", &["material", "activity", "eco_collection"]),
 ];
 
@@ -97,31 +77,10 @@ impl Family {
     }
 }
 
-const TOP_FABRICS: &[&str] = &[
-    "Cotton",
-    "Organic Cotton",
-    "Polyester",
-    "Recycled Polyester",
-    "Spandex",
-    "Bamboo",
-    "Hemp",
-];
-const OUTER_FABRICS: &[&str] = &[
-    "Nylon",
-    "Polyester",
-    "Recycled Polyester",
-    "Fleece",
-    "Spandex",
-    "Merino Wool",
-];
-const BOTTOM_FABRICS: &[&str] = &[
-    "Cotton",
-    "Organic Cotton",
-    "Spandex",
-    "Nylon",
-    "Polyester",
-    "Recycled Polyester",
-];
+const TOP_FABRICS: &[&str] =
+    &["Cotton", "Organic Cotton", "Polyester", "Recycled Polyester", "Spandex", "Bamboo", "Hemp"];
+const OUTER_FABRICS: &[&str] = &["Nylon", "Polyester", "Recycled Polyester", "Fleece", "Spandex", "Merino Wool"];
+const BOTTOM_FABRICS: &[&str] = &["Cotton", "Organic Cotton", "Spandex", "Nylon", "Polyester", "Recycled Polyester"];
 
 pub(super) const FAMILIES: &[Family] = &[
     Family {
@@ -129,16 +88,7 @@ pub(super) const FAMILIES: &[Family] = &[
         path: &["Women", "Tops", "Jackets"],
         set: "Top",
         nouns: &["Jacket", "Windbreaker", "Shell Jacket", "Softshell"],
-        modifiers: &[
-            "All-Weather",
-            "Running",
-            "Insulated",
-            "Lightweight",
-            "Rain",
-            "Trail",
-            "Packable",
-            "Quilted",
-        ],
+        modifiers: &["All-Weather", "Running", "Insulated", "Lightweight", "Rain", "Trail", "Packable", "Quilted"],
         dollars: (45, 110),
         weight: (60, 180),
         materials: OUTER_FABRICS,
@@ -149,15 +99,7 @@ pub(super) const FAMILIES: &[Family] = &[
         path: &["Women", "Tops", "Hoodies & Sweatshirts"],
         set: "Top",
         nouns: &["Hoodie", "Sweatshirt", "Pullover", "Zip Hoodie"],
-        modifiers: &[
-            "Fleece",
-            "Cozy",
-            "Training",
-            "Lounge",
-            "Yoga",
-            "Cropped",
-            "Oversized",
-        ],
+        modifiers: &["Fleece", "Cozy", "Training", "Lounge", "Yoga", "Cropped", "Oversized"],
         dollars: (39, 79),
         weight: (50, 120),
         materials: &["Cotton", "Organic Cotton", "Fleece", "Polyester", "Bamboo"],
@@ -168,15 +110,7 @@ pub(super) const FAMILIES: &[Family] = &[
         path: &["Women", "Tops", "Tees"],
         set: "Top",
         nouns: &["Tee", "Crew Tee", "V-Neck Tee", "Long-Sleeve Tee"],
-        modifiers: &[
-            "Essential",
-            "Performance",
-            "Running",
-            "Training",
-            "Yoga",
-            "Relaxed",
-            "Seamless",
-        ],
+        modifiers: &["Essential", "Performance", "Running", "Training", "Yoga", "Relaxed", "Seamless"],
         dollars: (19, 45),
         weight: (15, 40),
         materials: TOP_FABRICS,
@@ -187,15 +121,7 @@ pub(super) const FAMILIES: &[Family] = &[
         path: &["Women", "Tops", "Bras & Tanks"],
         set: "Top",
         nouns: &["Tank", "Bra Top", "Sports Bra", "Racerback Tank"],
-        modifiers: &[
-            "Support",
-            "Yoga",
-            "Running",
-            "Training",
-            "Seamless",
-            "Strappy",
-            "Breathe-Easy",
-        ],
+        modifiers: &["Support", "Yoga", "Running", "Training", "Seamless", "Strappy", "Breathe-Easy"],
         dollars: (19, 49),
         weight: (10, 30),
         materials: &["Spandex", "Polyester", "Nylon", "Organic Cotton", "Mesh"],
@@ -206,9 +132,7 @@ pub(super) const FAMILIES: &[Family] = &[
         path: &["Women", "Bottoms", "Pants"],
         set: "Bottom",
         nouns: &["Pant", "Jogger", "Capri", "Track Pant"],
-        modifiers: &[
-            "Yoga", "Running", "Travel", "Trail", "Lounge", "Cargo", "Tapered",
-        ],
+        modifiers: &["Yoga", "Running", "Travel", "Trail", "Lounge", "Cargo", "Tapered"],
         dollars: (39, 89),
         weight: (40, 110),
         materials: BOTTOM_FABRICS,
@@ -230,14 +154,7 @@ pub(super) const FAMILIES: &[Family] = &[
         path: &["Women", "Bottoms", "Leggings"],
         set: "Bottom",
         nouns: &["Legging", "Tight", "Yoga Legging", "Crop Legging"],
-        modifiers: &[
-            "High-Rise",
-            "Compression",
-            "Yoga",
-            "Running",
-            "Seamless",
-            "Sculpt",
-        ],
+        modifiers: &["High-Rise", "Compression", "Yoga", "Running", "Seamless", "Sculpt"],
         dollars: (34, 79),
         weight: (20, 50),
         materials: &["Spandex", "Nylon", "Polyester", "Recycled Polyester"],
@@ -248,16 +165,7 @@ pub(super) const FAMILIES: &[Family] = &[
         path: &["Men", "Tops", "Jackets"],
         set: "Top",
         nouns: &["Jacket", "Windbreaker", "Shell Jacket", "Anorak", "Parka"],
-        modifiers: &[
-            "All-Weather",
-            "Running",
-            "Insulated",
-            "Lightweight",
-            "Rain",
-            "Trail",
-            "Storm",
-            "Packable",
-        ],
+        modifiers: &["All-Weather", "Running", "Insulated", "Lightweight", "Rain", "Trail", "Storm", "Packable"],
         dollars: (49, 130),
         weight: (70, 220),
         materials: OUTER_FABRICS,
@@ -268,23 +176,10 @@ pub(super) const FAMILIES: &[Family] = &[
         path: &["Men", "Tops", "Hoodies & Sweatshirts"],
         set: "Top",
         nouns: &["Hoodie", "Sweatshirt", "Pullover", "Quarter-Zip"],
-        modifiers: &[
-            "Fleece",
-            "Training",
-            "Lounge",
-            "Heavyweight",
-            "Tech",
-            "Thermal",
-        ],
+        modifiers: &["Fleece", "Training", "Lounge", "Heavyweight", "Tech", "Thermal"],
         dollars: (39, 85),
         weight: (60, 140),
-        materials: &[
-            "Cotton",
-            "Organic Cotton",
-            "Fleece",
-            "Polyester",
-            "Merino Wool",
-        ],
+        materials: &["Cotton", "Organic Cotton", "Fleece", "Polyester", "Merino Wool"],
         sizes: TOP_SIZES,
     },
     Family {
@@ -292,15 +187,7 @@ pub(super) const FAMILIES: &[Family] = &[
         path: &["Men", "Tops", "Tees"],
         set: "Top",
         nouns: &["Tee", "Crew Tee", "Henley", "Long-Sleeve Tee", "Polo"],
-        modifiers: &[
-            "Essential",
-            "Performance",
-            "Running",
-            "Training",
-            "Tri-Blend",
-            "Vintage",
-            "Cooling",
-        ],
+        modifiers: &["Essential", "Performance", "Running", "Training", "Tri-Blend", "Vintage", "Cooling"],
         dollars: (19, 49),
         weight: (18, 45),
         materials: TOP_FABRICS,
@@ -322,9 +209,7 @@ pub(super) const FAMILIES: &[Family] = &[
         path: &["Men", "Bottoms", "Pants"],
         set: "Bottom",
         nouns: &["Pant", "Jogger", "Track Pant", "Chino"],
-        modifiers: &[
-            "Training", "Running", "Travel", "Trail", "Hybrid", "Tech", "Cargo",
-        ],
+        modifiers: &["Training", "Running", "Travel", "Trail", "Hybrid", "Tech", "Cargo"],
         dollars: (45, 95),
         weight: (50, 130),
         materials: BOTTOM_FABRICS,
@@ -345,33 +230,11 @@ pub(super) const FAMILIES: &[Family] = &[
         prefix: "GB",
         path: &["Gear", "Bags"],
         set: "Gear",
-        nouns: &[
-            "Backpack",
-            "Duffle Bag",
-            "Messenger Bag",
-            "Tote",
-            "Gym Bag",
-            "Sling Pack",
-            "Hydration Pack",
-        ],
-        modifiers: &[
-            "Urban",
-            "Trail",
-            "Commuter",
-            "Weekender",
-            "Summit",
-            "Compact",
-            "Voyager",
-        ],
+        nouns: &["Backpack", "Duffle Bag", "Messenger Bag", "Tote", "Gym Bag", "Sling Pack", "Hydration Pack"],
+        modifiers: &["Urban", "Trail", "Commuter", "Weekender", "Summit", "Compact", "Voyager"],
         dollars: (29, 129),
         weight: (80, 350),
-        materials: &[
-            "Canvas",
-            "Nylon",
-            "Polyester",
-            "Recycled Polyester",
-            "Leather",
-        ],
+        materials: &["Canvas", "Nylon", "Polyester", "Recycled Polyester", "Leather"],
         sizes: &[],
     },
     Family {
@@ -397,44 +260,19 @@ pub(super) const FAMILIES: &[Family] = &[
         prefix: "GW",
         path: &["Gear", "Watches"],
         set: "Gear",
-        nouns: &[
-            "Sport Watch",
-            "Fitness Tracker",
-            "Chronograph",
-            "Dive Watch",
-            "GPS Watch",
-        ],
+        nouns: &["Sport Watch", "Fitness Tracker", "Chronograph", "Dive Watch", "GPS Watch"],
         modifiers: &["Pulse", "Trail", "Endurance", "Classic", "Solar", "Aqua"],
         dollars: (49, 349),
         weight: (10, 60),
-        materials: &[
-            "Stainless Steel",
-            "Silicone",
-            "Aluminum",
-            "Leather",
-            "Rubber",
-        ],
+        materials: &["Stainless Steel", "Silicone", "Aluminum", "Leather", "Rubber"],
         sizes: &[],
     },
     Family {
         prefix: "GH",
         path: &["Gear", "Water Bottles"],
         set: "Gear",
-        nouns: &[
-            "Water Bottle",
-            "Insulated Bottle",
-            "Shaker Bottle",
-            "Hydration Flask",
-            "Tumbler",
-        ],
-        modifiers: &[
-            "Everyday",
-            "Trail",
-            "Thermo",
-            "Sport",
-            "Leak-Proof",
-            "Wide-Mouth",
-        ],
+        nouns: &["Water Bottle", "Insulated Bottle", "Shaker Bottle", "Hydration Flask", "Tumbler"],
+        modifiers: &["Everyday", "Trail", "Thermo", "Sport", "Leak-Proof", "Wide-Mouth"],
         dollars: (7, 45),
         weight: (20, 120),
         materials: &["Stainless Steel", "Plastic", "Aluminum", "Silicone"],
@@ -444,13 +282,7 @@ pub(super) const FAMILIES: &[Family] = &[
         prefix: "GY",
         path: &["Gear", "Yoga Mats"],
         set: "Gear",
-        nouns: &[
-            "Yoga Mat",
-            "Travel Mat",
-            "Yoga Block",
-            "Yoga Strap",
-            "Meditation Cushion",
-        ],
+        nouns: &["Yoga Mat", "Travel Mat", "Yoga Block", "Yoga Strap", "Meditation Cushion"],
         modifiers: &["Eco", "Grip", "Studio", "Balance", "Cushioned", "Align"],
         dollars: (12, 98),
         weight: (30, 600),
@@ -470,24 +302,14 @@ mod tests {
         let mut prefixes = HashSet::new();
         for f in FAMILIES {
             assert!(prefixes.insert(f.prefix), "duplicate prefix {}", f.prefix);
-            assert!(
-                f.prefix.chars().all(|c| c.is_ascii_uppercase()),
-                "{}",
-                f.prefix
-            );
+            assert!(f.prefix.chars().all(|c| c.is_ascii_uppercase()), "{}", f.prefix);
             assert!(CATEGORY_PATHS.contains(&f.path), "{:?}", f.path);
             assert!(ATTRIBUTE_SETS.iter().any(|(s, _)| *s == f.set), "{}", f.set);
-            assert!(
-                f.materials.iter().all(|m| MATERIALS.contains(m)),
-                "{}",
-                f.prefix
-            );
+            assert!(f.materials.iter().all(|m| MATERIALS.contains(m)), "{}", f.prefix);
             assert!(f.dollars.0 <= f.dollars.1 && f.weight.0 <= f.weight.1);
             assert!(!f.nouns.is_empty() && !f.modifiers.is_empty());
         }
-        assert!(
-            FAMILIES.iter().any(Family::is_apparel) && FAMILIES.iter().any(|f| !f.is_apparel())
-        );
+        assert!(FAMILIES.iter().any(Family::is_apparel) && FAMILIES.iter().any(|f| !f.is_apparel()));
         assert!(COLLECTION_PATHS.iter().all(|p| CATEGORY_PATHS.contains(p)));
         assert!(COLLECTION_PATHS.contains(&ECO_COLLECTION));
     }

@@ -40,11 +40,7 @@ pub struct DemoSpec {
 
 impl Default for DemoSpec {
     fn default() -> Self {
-        DemoSpec {
-            products: 2000,
-            customers: 200,
-            seed: 42,
-        }
+        DemoSpec { products: 2000, customers: 200, seed: 42 }
     }
 }
 
@@ -71,8 +67,7 @@ pub async fn generate(
 ) -> Result<DemoReport, ApiError> {
     let plan = catalog::prepare(db, tenant).await?;
     let counts = products::generate(db, tenant, &plan, spec.seed, spec.products, progress).await?;
-    let (customers, addresses) =
-        customers::generate(db, tenant, spec.seed, spec.customers, progress).await?;
+    let (customers, addresses) = customers::generate(db, tenant, spec.seed, spec.customers, progress).await?;
     let (pages, blocks) = content::create(db, tenant).await?;
     Ok(DemoReport {
         products: counts.configurable + counts.simple,

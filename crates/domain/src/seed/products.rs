@@ -15,7 +15,7 @@ use crate::progress::Progress;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
-use storegate_db::Db;
+use storegate_db::{Backend, Db, sql};
 use storegate_types::{ApiError, TenantId};
 
 /// Rows per `insert_batch` call (a configurable item may push a chunk a little past it).
@@ -44,19 +44,42 @@ pub(super) async fn generate(
 ) -> Result<Counts, ApiError> {
     progress.start("Generating products", total as u64);
     let mut generator = Generator::new(plan, seed, total);
+    let mut inserted = 0;
+    let mut analyze_at = CHUNK;
     loop {
         let chunk = generator.next_chunk(CHUNK);
         if chunk.is_empty() {
             break;
         }
-        let rows = chunk.len() as u64;
+        let rows = chunk.len();
         let mut tx = db.begin().await.storage()?;
         products::insert_batch(&mut tx, tenant, chunk).await?;
         tx.commit().await.storage()?;
-        progress.advance(rows);
+        inserted += rows;
+        if inserted >= analyze_at {
+            refresh_statistics(db).await;
+            analyze_at = inserted * 2;
+        }
+        progress.advance(rows as u64);
     }
     progress.finish();
     Ok(generator.counts)
+}
+
+/// PostgreSQL plans `insert_batch`'s SKU check (`tenant_id = $1 AND sku IN (…)`) from table
+/// statistics. For a table that grew from empty during this run they still say "a few
+/// dozen rows", so the planner scans all of the tenant's products instead of probing the
+/// SKU index, and every chunk costs more than the last (100k products took minutes).
+/// Analyzing whenever the table has doubled, as PostgreSQL's bulk-loading advice says,
+/// costs a few hundred milliseconds in all. SQLite plans the check well without it.
+/// Best effort: a role that may not analyze only loses speed.
+async fn refresh_statistics(db: &Db) {
+    if db.backend() != Backend::Postgres {
+        return;
+    }
+    if let Err(e) = db.execute(sql!("ANALYZE products")).await {
+        tracing::warn!(error = %e, "demo generator: could not analyze products; inserts may slow down");
+    }
 }
 
 /// Which option choices a configurable item was given.
@@ -98,8 +121,7 @@ pub(super) struct Generator<'p> {
 
 impl<'p> Generator<'p> {
     pub fn new(plan: &'p Plan, seed: u64, total: usize) -> Self {
-        let (apparel, gear) =
-            (0..plan.families.len()).partition(|&i| plan.families[i].family.is_apparel());
+        let (apparel, gear) = (0..plan.families.len()).partition(|&i| plan.families[i].family.is_apparel());
         Generator {
             plan,
             rng: rng(seed, Stream::Products),
@@ -168,12 +190,7 @@ impl<'p> Generator<'p> {
         let mut child_skus = Vec::with_capacity(variants.rows() - 1);
         for (size, size_id) in &variants.sizes {
             for (color, color_id) in &variants.colors {
-                let child = self.child(
-                    family,
-                    &base,
-                    (size, size_id.as_str()),
-                    (color, color_id.as_str()),
-                );
+                let child = self.child(family, &base, (size, size_id.as_str()), (color, color_id.as_str()));
                 child_skus.push(child.sku.clone());
                 out.push(child);
             }
@@ -190,15 +207,8 @@ impl<'p> Generator<'p> {
         p.attribute_set_id = family.set_id;
         p.visibility = VISIBILITY_BOTH;
         p.categories = base.categories.clone();
-        p.stock = Some(Stock {
-            qty: Decimal::ZERO,
-            is_in_stock: true,
-            manage_stock: true,
-        });
-        p.super_attributes = vec![
-            (plan.color_attribute, "Color".into()),
-            (plan.size_attribute, "Size".into()),
-        ];
+        p.stock = Some(Stock { qty: Decimal::ZERO, is_in_stock: true, manage_stock: true });
+        p.super_attributes = vec![(plan.color_attribute, "Color".into()), (plan.size_attribute, "Size".into())];
         p.children = children;
         let activity = self.multi(&plan.activities, 1, 3);
         let pattern = pick(&mut self.rng, &plan.patterns).1.clone();
@@ -214,13 +224,7 @@ impl<'p> Generator<'p> {
     }
 
     /// `<parent>-<size>-<color>`, not visible on its own, in the parent's leaf category.
-    fn child(
-        &mut self,
-        family: &FamilyPlan,
-        base: &Base,
-        size: (&str, &str),
-        color: (&str, &str),
-    ) -> NewProduct {
+    fn child(&mut self, family: &FamilyPlan, base: &Base, size: (&str, &str), color: (&str, &str)) -> NewProduct {
         let sku = format!("{}-{}-{}", base.sku, size.0, color.0);
         let name = format!("{}-{}-{}", base.name, size.0, color.0);
         let mut p = NewProduct::simple(sku.clone(), name, base.price);
@@ -231,10 +235,7 @@ impl<'p> Generator<'p> {
         p.stock = Some(self.stock());
         p.attributes = vec![
             ("description".to_owned(), base.description.clone()),
-            (
-                "short_description".to_owned(),
-                base.short_description.clone(),
-            ),
+            ("short_description".to_owned(), base.short_description.clone()),
             ("url_key".to_owned(), slug(&format!("{} {sku}", base.name))),
             ("material".to_owned(), base.material.clone()),
             ("color".to_owned(), color.1.to_owned()),
@@ -282,13 +283,7 @@ impl<'p> Generator<'p> {
         let material_count = self.rng.random_range(1..=2);
         let materials = pick_distinct(&mut self.rng, &family.materials, material_count);
         let activity = pick(&mut self.rng, words::ACTIVITIES);
-        let subject = Subject {
-            name: &name,
-            noun,
-            material: materials[0].0,
-            activity,
-            apparel: def.is_apparel(),
-        };
+        let subject = Subject { name: &name, noun, material: materials[0].0, activity, apparel: def.is_apparel() };
         let description = text::description(&mut self.rng, &subject);
         let short_description = text::short_description(&subject);
         let (categories, eco) = self.categories(family);
@@ -328,16 +323,8 @@ impl<'p> Generator<'p> {
 
     /// Quantity 0–500; about one in twelve is sold out.
     fn stock(&mut self) -> Stock {
-        let qty = if chance(&mut self.rng, 8) {
-            0
-        } else {
-            self.rng.random_range(1..=500)
-        };
-        Stock {
-            qty: Decimal::from(qty),
-            is_in_stock: qty > 0,
-            manage_stock: true,
-        }
+        let qty = if chance(&mut self.rng, 8) { 0 } else { self.rng.random_range(1..=500) };
+        Stock { qty: Decimal::from(qty), is_in_stock: qty > 0, manage_stock: true }
     }
 
     /// A multiselect value: `min..=max` distinct option ids, comma-separated.
@@ -351,29 +338,16 @@ impl<'p> Generator<'p> {
 fn own_attributes(base: &Base) -> Vec<(String, String)> {
     vec![
         ("description".to_owned(), base.description.clone()),
-        (
-            "short_description".to_owned(),
-            base.short_description.clone(),
-        ),
-        (
-            "url_key".to_owned(),
-            slug(&format!("{} {}", base.name, base.sku)),
-        ),
+        ("short_description".to_owned(), base.short_description.clone()),
+        ("url_key".to_owned(), slug(&format!("{} {}", base.name, base.sku))),
         ("material".to_owned(), base.material.clone()),
         ("meta_title".to_owned(), base.name.clone()),
-        (
-            "meta_keyword".to_owned(),
-            format!("{}, {}", base.name, base.noun.to_lowercase()),
-        ),
+        ("meta_keyword".to_owned(), format!("{}, {}", base.name, base.noun.to_lowercase())),
     ]
 }
 
 fn ids(chosen: &[&(&'static str, String)]) -> String {
-    chosen
-        .iter()
-        .map(|(_, id)| id.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
+    chosen.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>().join(",")
 }
 
 fn flag(on: bool) -> String {
@@ -420,10 +394,7 @@ mod tests {
             climates: choices(words::CLIMATES),
             manufacturers: choices(words::MANUFACTURERS),
             families,
-            collections: vec![
-                Collection { id: 50, eco: true },
-                Collection { id: 51, eco: false },
-            ],
+            collections: vec![Collection { id: 50, eco: true }, Collection { id: 51, eco: false }],
             categories: 30,
         }
     }
@@ -464,22 +435,9 @@ mod tests {
                 }
                 seen.insert(p.sku.clone());
                 assert!(skus.insert(p.sku.clone()), "duplicate SKU {}", p.sku);
-                let url_key = p
-                    .attributes
-                    .iter()
-                    .find(|(k, _)| k == "url_key")
-                    .map(|(_, v)| v.clone())
-                    .unwrap();
-                assert!(
-                    url_keys.insert(url_key.clone()),
-                    "duplicate url_key {url_key}"
-                );
-                assert!(
-                    (1..=3).contains(&p.categories.len()),
-                    "{}: {:?}",
-                    p.sku,
-                    p.categories
-                );
+                let url_key = p.attributes.iter().find(|(k, _)| k == "url_key").map(|(_, v)| v.clone()).unwrap();
+                assert!(url_keys.insert(url_key.clone()), "duplicate url_key {url_key}");
+                assert!((1..=3).contains(&p.categories.len()), "{}: {:?}", p.sku, p.categories);
             }
         }
         assert_eq!(skus.len(), 5000);
@@ -489,11 +447,7 @@ mod tests {
     fn output_depends_only_on_the_seed() {
         let plan = plan();
         let flat = |seed, chunk| all(&plan, seed, 800, chunk).concat();
-        assert_eq!(
-            flat(3, 100),
-            flat(3, 2000),
-            "chunking must not change the products"
-        );
+        assert_eq!(flat(3, 100), flat(3, 2000), "chunking must not change the products");
         assert_ne!(flat(3, 100), flat(4, 100));
     }
 
@@ -501,21 +455,14 @@ mod tests {
     fn children_are_named_after_parent_size_and_color() {
         let plan = plan();
         let products = all(&plan, 11, 300, 300).concat();
-        let parent = products
-            .iter()
-            .find(|p| p.type_id == "configurable")
-            .expect("a configurable");
+        let parent = products.iter().find(|p| p.type_id == "configurable").expect("a configurable");
         assert!(parent.children.len() >= 2);
-        let child = products
-            .iter()
-            .find(|p| p.sku == parent.children[0])
-            .unwrap();
+        let child = products.iter().find(|p| p.sku == parent.children[0]).unwrap();
         assert!(child.sku.starts_with(&format!("{}-", parent.sku)));
         assert!(child.name.starts_with(&format!("{}-", parent.name)));
         assert_eq!(child.visibility, VISIBILITY_NOT_VISIBLE);
         assert!(
-            child.attributes.iter().any(|(k, _)| k == "color")
-                && child.attributes.iter().any(|(k, _)| k == "size")
+            child.attributes.iter().any(|(k, _)| k == "color") && child.attributes.iter().any(|(k, _)| k == "size")
         );
         assert_eq!(parent.status, STATUS_ENABLED);
     }

@@ -50,9 +50,7 @@ mod tests {
     fn streams_are_independent_and_repeatable() {
         let draw = |seed, stream| {
             let mut r = rng(seed, stream);
-            (0..8)
-                .map(|_| r.random_range(0..1000u32))
-                .collect::<Vec<_>>()
+            (0..8).map(|_| r.random_range(0..1000u32)).collect::<Vec<_>>()
         };
         assert_eq!(draw(42, Stream::Products), draw(42, Stream::Products));
         assert_ne!(draw(42, Stream::Products), draw(42, Stream::Customers));

@@ -63,11 +63,7 @@ pub(super) struct Subject<'a> {
 pub(super) fn description(rng: &mut impl Rng, s: &Subject<'_>) -> String {
     let templates = [pick(rng, OPENINGS), pick(rng, MIDDLES), pick(rng, CLOSINGS)];
     let sentences = templates.map(|t| fill(t, s));
-    let features = if s.apparel {
-        APPAREL_FEATURES
-    } else {
-        GEAR_FEATURES
-    };
+    let features = if s.apparel { APPAREL_FEATURES } else { GEAR_FEATURES };
     let mut html = format!("<p>{}</p><ul>", sentences.join(" "));
     for f in pick_distinct(rng, features, 3) {
         html.push_str("<li>");
@@ -90,16 +86,8 @@ fn fill(template: &str, s: &Subject<'_>) -> String {
 /// "A nylon windbreaker for running."
 pub(super) fn short_description(s: &Subject<'_>) -> String {
     let material = s.material.to_lowercase();
-    let article = if material.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "An"
-    } else {
-        "A"
-    };
-    format!(
-        "{article} {material} {} for {}.",
-        s.noun.to_lowercase(),
-        s.activity.to_lowercase()
-    )
+    let article = if material.starts_with(['a', 'e', 'i', 'o', 'u']) { "An" } else { "A" };
+    format!("{article} {material} {} for {}.", s.noun.to_lowercase(), s.activity.to_lowercase())
 }
 
 #[cfg(test)]
@@ -120,9 +108,6 @@ mod tests {
         assert!(html.starts_with("<p>") && html.ends_with("</ul>"), "{html}");
         assert_eq!(html.matches("<li>").count(), 3);
         assert!(!html.contains('{'), "{html}");
-        assert_eq!(
-            short_description(&s),
-            "An organic cotton jacket for hiking."
-        );
+        assert_eq!(short_description(&s), "An organic cotton jacket for hiking.");
     }
 }

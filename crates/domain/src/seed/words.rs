@@ -3,27 +3,22 @@
 
 /// First words of product names, in the spirit of Magento's Luma sample catalog.
 pub(super) const PRODUCT_NAMES: &[&str] = &[
-    "Adrienne", "Ajax", "Apollo", "Ariel", "Artemis", "Atlas", "Aurora", "Balboa", "Beaumont",
-    "Caspian", "Cassius", "Celeste", "Chaz", "Circe", "Cora", "Daphne", "Delphi", "Dione", "Echo",
-    "Electra", "Elisa", "Erica", "Fiona", "Gaia", "Hades", "Helios", "Hera", "Hyperion", "Ida",
-    "Ingrid", "Iris", "Jade", "Juno", "Kai", "Kratos", "Layla", "Leda", "Lucia", "Lyra", "Marco",
-    "Meteor", "Minerva", "Nadia", "Neptune", "Nova", "Oberon", "Olympus", "Orion", "Pallas",
-    "Phoebe", "Portia", "Proteus", "Rhea", "Riona", "Selene", "Sirius", "Stellar", "Sylvia",
-    "Teton", "Thorpe", "Titan", "Ulysses", "Vesta", "Zephyr",
+    "Adrienne", "Ajax", "Apollo", "Ariel", "Artemis", "Atlas", "Aurora", "Balboa", "Beaumont", "Caspian", "Cassius",
+    "Celeste", "Chaz", "Circe", "Cora", "Daphne", "Delphi", "Dione", "Echo", "Electra", "Elisa", "Erica", "Fiona",
+    "Gaia", "Hades", "Helios", "Hera", "Hyperion", "Ida", "Ingrid", "Iris", "Jade", "Juno", "Kai", "Kratos", "Layla",
+    "Leda", "Lucia", "Lyra", "Marco", "Meteor", "Minerva", "Nadia", "Neptune", "Nova", "Oberon", "Olympus", "Orion",
+    "Pallas", "Phoebe", "Portia", "Proteus", "Rhea", "Riona", "Selene", "Sirius", "Stellar", "Sylvia", "Teton",
+    "Thorpe", "Titan", "Ulysses", "Vesta", "Zephyr",
 ];
 
-pub(super) const COLORS: &[&str] = &[
-    "Black", "Blue", "Brown", "Gray", "Green", "Lavender", "Navy", "Orange", "Purple", "Red",
-    "White", "Yellow",
-];
+pub(super) const COLORS: &[&str] =
+    &["Black", "Blue", "Brown", "Gray", "Green", "Lavender", "Navy", "Orange", "Purple", "Red", "White", "Yellow"];
 
 pub(super) const TOP_SIZES: &[&str] = &["XS", "S", "M", "L", "XL"];
 pub(super) const WOMEN_BOTTOM_SIZES: &[&str] = &["28", "29", "30", "31", "32"];
 pub(super) const MEN_BOTTOM_SIZES: &[&str] = &["30", "31", "32", "33", "34", "36"];
 /// Every size, in the order the `size` options are created (and shown).
-pub(super) const SIZES: &[&str] = &[
-    "XS", "S", "M", "L", "XL", "28", "29", "30", "31", "32", "33", "34", "36",
-];
+pub(super) const SIZES: &[&str] = &["XS", "S", "M", "L", "XL", "28", "29", "30", "31", "32", "33", "34", "36"];
 
 pub(super) const MATERIALS: &[&str] = &[
     "Cotton",
@@ -49,32 +44,15 @@ pub(super) const MATERIALS: &[&str] = &[
 ];
 
 pub(super) const ACTIVITIES: &[&str] = &[
-    "Yoga", "Running", "Hiking", "Gym", "Cycling", "Climbing", "Training", "Lounge", "Travel",
-    "Trail", "Swimming", "Outdoor",
+    "Yoga", "Running", "Hiking", "Gym", "Cycling", "Climbing", "Training", "Lounge", "Travel", "Trail", "Swimming",
+    "Outdoor",
 ];
 
-pub(super) const PATTERNS: &[&str] = &[
-    "Solid",
-    "Color-Blocked",
-    "Striped",
-    "Heathered",
-    "Camouflage",
-    "Graphic Print",
-    "Checked",
-    "Logo",
-];
+pub(super) const PATTERNS: &[&str] =
+    &["Solid", "Color-Blocked", "Striped", "Heathered", "Camouflage", "Graphic Print", "Checked", "Logo"];
 
-pub(super) const CLIMATES: &[&str] = &[
-    "All-Weather",
-    "Cold",
-    "Cool",
-    "Mild",
-    "Warm",
-    "Hot",
-    "Indoor",
-    "Rainy",
-    "Windy",
-];
+pub(super) const CLIMATES: &[&str] =
+    &["All-Weather", "Cold", "Cool", "Mild", "Warm", "Hot", "Indoor", "Rainy", "Windy"];
 
 pub(super) const MANUFACTURERS: &[&str] = &[
     "Northwind Outfitters",
@@ -320,18 +298,8 @@ pub(super) const STREET_NAMES: &[&str] = &[
     "Sycamore",
 ];
 
-pub(super) const STREET_SUFFIXES: &[&str] = &[
-    "Street",
-    "Avenue",
-    "Road",
-    "Lane",
-    "Drive",
-    "Court",
-    "Boulevard",
-    "Way",
-    "Place",
-    "Terrace",
-];
+pub(super) const STREET_SUFFIXES: &[&str] =
+    &["Street", "Avenue", "Road", "Lane", "Drive", "Court", "Boulevard", "Way", "Place", "Terrace"];
 
 pub(super) const COMPANIES: &[&str] = &[
     "Blue Ridge Consulting",
@@ -359,18 +327,8 @@ pub(super) struct City {
     pub area_code: &'static str,
 }
 
-const fn city(
-    name: &'static str,
-    region_code: &'static str,
-    zip3: &'static str,
-    area_code: &'static str,
-) -> City {
-    City {
-        name,
-        region_code,
-        zip3,
-        area_code,
-    }
+const fn city(name: &'static str, region_code: &'static str, zip3: &'static str, area_code: &'static str) -> City {
+    City { name, region_code, zip3, area_code }
 }
 
 pub(super) const CITIES: &[City] = &[
@@ -507,12 +465,7 @@ mod tests {
     #[test]
     fn every_city_has_a_known_region() {
         for c in CITIES {
-            assert!(
-                us_region(c.region_code).is_some(),
-                "{} {}",
-                c.name,
-                c.region_code
-            );
+            assert!(us_region(c.region_code).is_some(), "{} {}", c.name, c.region_code);
             assert_eq!(c.zip3.len(), 3);
             assert_eq!(c.area_code.len(), 3);
         }
@@ -520,23 +473,14 @@ mod tests {
 
     #[test]
     fn size_lists_are_subsets_of_all_sizes() {
-        for s in TOP_SIZES
-            .iter()
-            .chain(WOMEN_BOTTOM_SIZES)
-            .chain(MEN_BOTTOM_SIZES)
-        {
+        for s in TOP_SIZES.iter().chain(WOMEN_BOTTOM_SIZES).chain(MEN_BOTTOM_SIZES) {
             assert!(SIZES.contains(s), "{s}");
         }
     }
 
     #[test]
     fn names_are_plain_ascii_words() {
-        for n in FEMALE_NAMES
-            .iter()
-            .chain(MALE_NAMES)
-            .chain(LAST_NAMES)
-            .chain(COLORS)
-        {
+        for n in FEMALE_NAMES.iter().chain(MALE_NAMES).chain(LAST_NAMES).chain(COLORS) {
             assert!(n.chars().all(|c| c.is_ascii_alphabetic()), "{n}");
         }
     }

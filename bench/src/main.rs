@@ -65,14 +65,26 @@ fn main() -> anyhow::Result<()> {
         Cmd::Load { url, connections, seconds, warmup, headers } => {
             let headers = headers
                 .iter()
-                .map(|h| h.split_once(':').map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).context("header must be Name: value"))
+                .map(|h| {
+                    h.split_once(':')
+                        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                        .context("header must be Name: value")
+                })
                 .collect::<anyhow::Result<_>>()?;
-            let load = load::Load { url, headers, connections, warmup: Duration::from_secs(warmup), duration: Duration::from_secs(seconds) };
+            let load = load::Load {
+                url,
+                headers,
+                connections,
+                warmup: Duration::from_secs(warmup),
+                duration: Duration::from_secs(seconds),
+            };
             let report = client_runtime()?.block_on(load::run(&load))?;
             println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(())
         }
-        Cmd::Foundation { storegate, products, connections, seconds, out } => foundation(&storegate, products, connections, seconds, &out),
+        Cmd::Foundation { storegate, products, connections, seconds, out } => {
+            foundation(&storegate, products, connections, seconds, &out)
+        }
     }
 }
 
@@ -172,11 +184,32 @@ struct Machine {
 
 fn machine() -> Machine {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let cpu_model = cpuinfo.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).unwrap_or("").trim().to_owned();
+    let cpu_model = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .unwrap_or("")
+        .trim()
+        .to_owned();
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    let kib: f64 = meminfo.lines().find(|l| l.starts_with("MemTotal")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0.0);
-    let commit = Command::new("git").args(["rev-parse", "--short", "HEAD"]).output().ok().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default();
-    Machine { cpus: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0), cpu_model, memory_gib: kib / 1024.0 / 1024.0, commit }
+    let kib: f64 = meminfo
+        .lines()
+        .find(|l| l.starts_with("MemTotal"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    let commit = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    Machine {
+        cpus: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        cpu_model,
+        memory_gib: kib / 1024.0 / 1024.0,
+        commit,
+    }
 }
 
 fn foundation(binary: &Path, products: usize, connections: usize, seconds: u64, out: &Path) -> anyhow::Result<()> {
@@ -202,7 +235,8 @@ fn foundation(binary: &Path, products: usize, connections: usize, seconds: u64, 
     let listen = format!("127.0.0.1:{port}");
     let started = Instant::now();
     let server = spawn(binary, &["serve", "--listen", &listen], &data)?;
-    let startup_ms = wait_ready(&format!("http://{listen}/ready"), started, Duration::from_secs(120))?.as_secs_f64() * 1000.0;
+    let startup_ms =
+        wait_ready(&format!("http://{listen}/ready"), started, Duration::from_secs(120))?.as_secs_f64() * 1000.0;
     let idle_rss = current_rss_mib(server.0.id());
     eprintln!("start-up to /ready on {products} products: {startup_ms:.0} ms, RSS {idle_rss:?} MiB");
 
@@ -219,7 +253,10 @@ fn foundation(binary: &Path, products: usize, connections: usize, seconds: u64, 
     };
     let ceiling_port = free_port()?;
     let ceiling = Server(
-        Command::new(&me).args(["ceiling", "--listen", &format!("127.0.0.1:{ceiling_port}")]).stdout(Stdio::null()).spawn()?,
+        Command::new(&me)
+            .args(["ceiling", "--listen", &format!("127.0.0.1:{ceiling_port}")])
+            .stdout(Stdio::null())
+            .spawn()?,
     );
     wait_ready(&format!("http://127.0.0.1:{ceiling_port}/json"), Instant::now(), Duration::from_secs(10))?;
     let ceiling_report = run(format!("http://127.0.0.1:{ceiling_port}/json"))?;
@@ -243,9 +280,17 @@ fn foundation(binary: &Path, products: usize, connections: usize, seconds: u64, 
     }
     std::fs::write(out, serde_json::to_string_pretty(&result)?)?;
     println!("| measurement | result |\n|---|---|");
-    println!("| `storegate demo --products {products}` until /ready | {demo_seconds:.1} s, peak RSS {:.0} MiB |", demo_rss.unwrap_or(0.0));
-    println!("| start-up to /ready, existing {products}-product database | {startup_ms:.0} ms, RSS {:.0} MiB |", idle_rss.unwrap_or(0.0));
-    for (name, r) in [("ceiling: minimal axum, fixed 314-byte JSON", &ceiling_report), ("storegate GET /health", &health_report)] {
+    println!(
+        "| `storegate demo --products {products}` until /ready | {demo_seconds:.1} s, peak RSS {:.0} MiB |",
+        demo_rss.unwrap_or(0.0)
+    );
+    println!(
+        "| start-up to /ready, existing {products}-product database | {startup_ms:.0} ms, RSS {:.0} MiB |",
+        idle_rss.unwrap_or(0.0)
+    );
+    for (name, r) in
+        [("ceiling: minimal axum, fixed 314-byte JSON", &ceiling_report), ("storegate GET /health", &health_report)]
+    {
         println!(
             "| {name}, {connections} connections, {seconds} s | {:.0} req/s, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.1} ms, errors {}, non-2xx {} |",
             r.requests_per_second, r.p50_ms, r.p90_ms, r.p99_ms, r.max_ms, r.errors, r.non_2xx

@@ -33,7 +33,9 @@ pub fn render(template: &str, principal: &str, store: &str, input: &Value, outpu
             "principal" => principal.to_owned(),
             "store" => store.to_owned(),
             _ if is_secret(name) => "[redacted]".to_owned(),
-            _ => lookup(input, name).or_else(|| output.and_then(|o| lookup(o, name))).unwrap_or_else(|| "(none)".into()),
+            _ => {
+                lookup(input, name).or_else(|| output.and_then(|o| lookup(o, name))).unwrap_or_else(|| "(none)".into())
+            }
         };
         sentence = sentence.replace(&format!("{{{name}}}"), &value);
     }
@@ -109,7 +111,13 @@ mod tests {
     fn renders_from_input_then_output() {
         let input = json!({"sku": "MB01", "product": {"name": "Bag"}});
         let output = json!({"id": 7});
-        let s = render("{principal} saved {sku} ({product.name}) as {id} in {store}; {missing}", "admin bob", "default", &input, Some(&output));
+        let s = render(
+            "{principal} saved {sku} ({product.name}) as {id} in {store}; {missing}",
+            "admin bob",
+            "default",
+            &input,
+            Some(&output),
+        );
         assert_eq!(s, "admin bob saved MB01 (Bag) as 7 in default; (none)");
     }
 

@@ -3,8 +3,8 @@
 
 use crate::operation::ErasedOp;
 use crate::spec::{Acl, Method, OpSpec, Surface};
-use schemars::generate::SchemaSettings;
 use schemars::SchemaGenerator;
+use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};
 
 pub fn generator() -> SchemaGenerator {
@@ -71,15 +71,20 @@ fn operation(spec: &OpSpec, input: Value, output: Value, defs: &Map<String, Valu
         .collect();
     let resolved = resolve(&input, defs);
     let properties = resolved.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-    let required: Vec<&str> =
-        resolved.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let required: Vec<&str> = resolved
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     let mut body_props = Map::new();
     for (name, schema) in &properties {
         if path_params.contains(&name.as_str()) {
             continue;
         }
         if spec.method == Method::Get {
-            parameters.push(json!({"name": name, "in": "query", "required": required.contains(&name.as_str()), "schema": schema}));
+            parameters.push(
+                json!({"name": name, "in": "query", "required": required.contains(&name.as_str()), "schema": schema}),
+            );
         } else {
             body_props.insert(name.clone(), schema.clone());
         }

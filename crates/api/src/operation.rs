@@ -21,7 +21,9 @@ pub enum Reply {
 
 impl Reply {
     pub fn json<T: Serialize>(value: &T) -> Result<Reply, ApiError> {
-        serde_json::to_value(value).map(Reply::Json).map_err(|e| ApiError::internal(format!("cannot serialise output: {e}")))
+        serde_json::to_value(value)
+            .map(Reply::Json)
+            .map_err(|e| ApiError::internal(format!("cannot serialise output: {e}")))
     }
 
     /// The JSON the audit sentence may draw on (text replies offer none).

@@ -73,10 +73,7 @@ pub struct OpSpec {
 impl OpSpec {
     /// Path parameter names, in order.
     pub fn path_params(&self) -> Vec<&'static str> {
-        self.path
-            .split('/')
-            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .collect()
+        self.path.split('/').filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect()
     }
 
     /// Reads are audited only for principals whose policy asks for it; writes and

@@ -14,8 +14,8 @@ mod error;
 pub mod migrate;
 mod postgres;
 pub mod schema;
-pub mod testing;
 mod sqlite;
+pub mod testing;
 mod value;
 
 use std::borrow::Cow;

@@ -143,7 +143,8 @@ async fn query(client: &Object, q: &Query) -> Result<Vec<Row>, DbError> {
     let columns: Arc<[String]> = stmt.columns().iter().map(|c| c.name().to_owned()).collect();
     rows.iter()
         .map(|r| {
-            let values = (0..columns.len()).map(|i| r.try_get::<_, Value>(i).map_err(map_err)).collect::<Result<_, _>>()?;
+            let values =
+                (0..columns.len()).map(|i| r.try_get::<_, Value>(i).map_err(map_err)).collect::<Result<_, _>>()?;
             Ok(Row::new(columns.clone(), values))
         })
         .collect()

@@ -59,13 +59,17 @@ pub async fn introspect(db: &Db) -> Result<Schema, DbError> {
 async fn introspect_sqlite(db: &Db) -> Result<Schema, DbError> {
     let mut schema = Schema::default();
     let tables = db
-        .fetch_all(sql!("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"))
+        .fetch_all(sql!(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        ))
         .await?;
     for t in tables {
         let name: String = t.at(0)?;
         let mut table = Table::default();
         let mut pk: Vec<(i64, String)> = Vec::new();
-        for c in db.fetch_all(sql!("SELECT name, type, \"notnull\", pk FROM pragma_table_info($1)", name.clone())).await? {
+        for c in
+            db.fetch_all(sql!("SELECT name, type, \"notnull\", pk FROM pragma_table_info($1)", name.clone())).await?
+        {
             let column: String = c.at(0)?;
             let declared: String = c.at(1)?;
             let not_null: bool = c.at(2)?;
@@ -77,7 +81,9 @@ async fn introspect_sqlite(db: &Db) -> Result<Schema, DbError> {
         }
         pk.sort();
         table.primary_key = pk.into_iter().map(|(_, c)| c).collect();
-        for idx in db.fetch_all(sql!("SELECT name, \"unique\", origin FROM pragma_index_list($1)", name.clone())).await? {
+        for idx in
+            db.fetch_all(sql!("SELECT name, \"unique\", origin FROM pragma_index_list($1)", name.clone())).await?
+        {
             let index: String = idx.at(0)?;
             let unique: bool = idx.at(1)?;
             let origin: String = idx.at(2)?;

@@ -36,9 +36,8 @@ impl SqliteDb {
                 })?;
             }
             let writer = open_connection(&opts, true)?;
-            let readers = (0..opts.readers.max(1))
-                .map(|_| open_connection(&opts, false))
-                .collect::<Result<Vec<_>, _>>()?;
+            let readers =
+                (0..opts.readers.max(1)).map(|_| open_connection(&opts, false)).collect::<Result<Vec<_>, _>>()?;
             Ok((writer, readers))
         })
         .await
@@ -97,7 +96,8 @@ impl SqliteDb {
     /// Takes a pooled read connection for several statements in a row; they run on the
     /// calling task like a transaction's, with no thread hop per statement.
     pub(crate) async fn reader(&self) -> Result<SqliteReader, DbError> {
-        let permit = self.shared.reader_slots.clone().acquire_owned().await.map_err(|_| DbError::Other("pool closed".into()))?;
+        let permit =
+            self.shared.reader_slots.clone().acquire_owned().await.map_err(|_| DbError::Other("pool closed".into()))?;
         let conn = self.shared.readers.lock().map_err(|_| DbError::Other("reader pool poisoned".into()))?.pop();
         let conn = match conn {
             Some(c) => c,
@@ -111,7 +111,8 @@ impl SqliteDb {
         &self,
         f: impl FnOnce(&Connection) -> Result<T, DbError> + Send + 'static,
     ) -> Result<T, DbError> {
-        let permit = self.shared.reader_slots.clone().acquire_owned().await.map_err(|_| DbError::Other("pool closed".into()))?;
+        let permit =
+            self.shared.reader_slots.clone().acquire_owned().await.map_err(|_| DbError::Other("pool closed".into()))?;
         let shared = self.shared.clone();
         let conn = shared.readers.lock().map_err(|_| DbError::Other("reader pool poisoned".into()))?.pop();
         let conn = match conn {
@@ -294,9 +295,8 @@ fn run_query(conn: &Connection, q: &Query) -> Result<Vec<Row>, DbError> {
     let mut rows = stmt.query(rusqlite::params_from_iter(q.params.iter())).map_err(map_err)?;
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(map_err)? {
-        let values = (0..width)
-            .map(|i| row.get_ref(i).map_err(map_err).and_then(read_value))
-            .collect::<Result<Vec<_>, _>>()?;
+        let values =
+            (0..width).map(|i| row.get_ref(i).map_err(map_err).and_then(read_value)).collect::<Result<Vec<_>, _>>()?;
         out.push(Row::new(columns.clone(), values));
     }
     Ok(out)
@@ -333,8 +333,14 @@ mod tests {
 
     #[test]
     fn placeholders_are_rewritten_outside_literals() {
-        assert_eq!(rewrite_placeholders("SELECT * FROM t WHERE a = $1 AND b = $12"), "SELECT * FROM t WHERE a = ?1 AND b = ?12");
-        assert_eq!(rewrite_placeholders("SELECT '$1', \"$2\" FROM t WHERE a = $3"), "SELECT '$1', \"$2\" FROM t WHERE a = ?3");
+        assert_eq!(
+            rewrite_placeholders("SELECT * FROM t WHERE a = $1 AND b = $12"),
+            "SELECT * FROM t WHERE a = ?1 AND b = ?12"
+        );
+        assert_eq!(
+            rewrite_placeholders("SELECT '$1', \"$2\" FROM t WHERE a = $3"),
+            "SELECT '$1', \"$2\" FROM t WHERE a = ?3"
+        );
         assert_eq!(rewrite_placeholders("SELECT 1"), "SELECT 1");
     }
 }

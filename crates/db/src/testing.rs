@@ -42,7 +42,12 @@ impl TestDatabase {
             max_connections: 8,
             connect_timeout: Duration::from_secs(5),
         });
-        TestDatabase { options, url: Some(url), data_dir: tempfile_dir::Dir::new(), schema: Some((base_url.to_owned(), schema)) }
+        TestDatabase {
+            options,
+            url: Some(url),
+            data_dir: tempfile_dir::Dir::new(),
+            schema: Some((base_url.to_owned(), schema)),
+        }
     }
 
     pub fn is_postgres(&self) -> bool {
@@ -74,7 +79,8 @@ pub fn run_admin_sql(url: &str, statement: &str) -> Result<(), String> {
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
         rt.block_on(async {
-            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.map_err(|e| e.to_string())?;
+            let (client, conn) =
+                tokio_postgres::connect(&url, tokio_postgres::NoTls).await.map_err(|e| e.to_string())?;
             let task = tokio::spawn(conn);
             let result = client.batch_execute(&statement).await.map_err(|e| e.to_string());
             drop(client);

@@ -34,7 +34,8 @@ async fn migrations_apply_once_and_values_round_trip() {
     .unwrap();
     tx.commit().await.unwrap();
 
-    let row = db.fetch_optional(sql!("SELECT code, is_default, host FROM tenants WHERE id = $1", 1)).await.unwrap().unwrap();
+    let row =
+        db.fetch_optional(sql!("SELECT code, is_default, host FROM tenants WHERE id = $1", 1)).await.unwrap().unwrap();
     assert_eq!(row.get::<String>("code").unwrap(), "main");
     assert!(row.get::<bool>("is_default").unwrap());
     assert_eq!(row.get::<Option<String>>("host").unwrap(), None);
@@ -68,7 +69,8 @@ async fn migrations_apply_once_and_values_round_trip() {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let back: Decimal = db.clone().fetch_scalar(sql!("SELECT price FROM products WHERE sku = $1", "SKU 1/ü")).await.unwrap();
+    let back: Decimal =
+        db.clone().fetch_scalar(sql!("SELECT price FROM products WHERE sku = $1", "SKU 1/ü")).await.unwrap();
     assert_eq!(back, price);
 }
 

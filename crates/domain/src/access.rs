@@ -42,7 +42,9 @@ pub fn decide(principal: &Principal, acl: &Acl, effect: Effect, tenant: TenantId
     }
     match (acl, principal) {
         (Acl::Anonymous, _) => Decision::allow("the operation is open to anyone"),
-        (_, Principal::Anonymous) => Decision::deny(ErrorCode::Unauthenticated, acl, "no valid credential was presented"),
+        (_, Principal::Anonymous) => {
+            Decision::deny(ErrorCode::Unauthenticated, acl, "no valid credential was presented")
+        }
         (Acl::SelfCustomer, Principal::Customer { .. }) => Decision::allow("customers may act on their own data"),
         (Acl::SelfCustomer, _) => Decision::deny(ErrorCode::Forbidden, acl, "only a customer may use this operation"),
         (Acl::Resources(needed), Principal::Admin { grants, .. }) => match missing(grants, needed) {

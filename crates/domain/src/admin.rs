@@ -45,20 +45,30 @@ const USER_COLUMNS: &str = "SELECT u.id, u.username, u.email, u.role_id, r.name 
      FROM admin_users u LEFT JOIN admin_roles r ON r.tenant_id = u.tenant_id AND r.id = u.role_id";
 
 pub async fn list_users(ex: &mut impl Exec, tenant: TenantId) -> Result<Vec<AdminUser>, ApiError> {
-    let rows = ex.fetch_all(sql!(format!("{USER_COLUMNS} WHERE u.tenant_id = $1 ORDER BY u.id"), tenant.0)).await.storage()?;
+    let rows =
+        ex.fetch_all(sql!(format!("{USER_COLUMNS} WHERE u.tenant_id = $1 ORDER BY u.id"), tenant.0)).await.storage()?;
     rows.iter().map(user_from_row).collect::<Result<_, _>>().storage()
 }
 
 pub async fn find_active_user(ex: &mut impl Exec, tenant: TenantId, id: i64) -> Result<Option<AdminUser>, ApiError> {
     let row = ex
-        .fetch_optional(sql!(format!("{USER_COLUMNS} WHERE u.tenant_id = $1 AND u.id = $2 AND u.is_active = $3"), tenant.0, id, true))
+        .fetch_optional(sql!(
+            format!("{USER_COLUMNS} WHERE u.tenant_id = $1 AND u.id = $2 AND u.is_active = $3"),
+            tenant.0,
+            id,
+            true
+        ))
         .await
         .storage()?;
     row.as_ref().map(user_from_row).transpose().storage()
 }
 
 /// The user and stored password hash for a sign-in attempt.
-pub async fn credentials(ex: &mut impl Exec, tenant: TenantId, username: &str) -> Result<Option<(AdminUser, String)>, ApiError> {
+pub async fn credentials(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    username: &str,
+) -> Result<Option<(AdminUser, String)>, ApiError> {
     let row = ex
         .fetch_optional(sql!(
             "SELECT u.id, u.username, u.email, u.role_id, r.name AS role_name, u.is_active, u.created_at, u.password_hash \
@@ -78,7 +88,11 @@ pub async fn credentials(ex: &mut impl Exec, tenant: TenantId, username: &str) -
 pub async fn grants(ex: &mut impl Exec, tenant: TenantId, role: Option<RoleId>) -> Result<Grants, ApiError> {
     let Some(role) = role else { return Ok(Grants::default()) };
     let rows = ex
-        .fetch_all(sql!("SELECT resource FROM admin_role_resources WHERE tenant_id = $1 AND role_id = $2", tenant.0, role.0))
+        .fetch_all(sql!(
+            "SELECT resource FROM admin_role_resources WHERE tenant_id = $1 AND role_id = $2",
+            tenant.0,
+            role.0
+        ))
         .await
         .storage()?;
     let mut ids = Vec::with_capacity(rows.len());
@@ -109,7 +123,8 @@ pub fn check_username(username: &str) -> Result<(), ApiError> {
 pub async fn create_user(ex: &mut impl Exec, tenant: TenantId, new: NewAdmin<'_>) -> Result<AdminUser, ApiError> {
     check_username(new.username)?;
     password::check_admin_password(new.password).map_err(|why| invalid("password", "***", why))?;
-    let role = find_role(ex, tenant, new.role).await?.ok_or_else(|| ApiError::no_such_entity("role", new.role.to_owned()))?;
+    let role =
+        find_role(ex, tenant, new.role).await?.ok_or_else(|| ApiError::no_such_entity("role", new.role.to_owned()))?;
     let hash = password::hash(new.password.to_owned()).await?;
     let id = ids::next(ex, tenant, "admin_user").await.storage()?;
     let now = clock::now_text();
@@ -130,14 +145,22 @@ pub async fn create_user(ex: &mut impl Exec, tenant: TenantId, new: NewAdmin<'_>
     match inserted {
         Ok(_) => {}
         Err(DbError::UniqueViolation(_)) => {
-            return Err(ApiError::positional(ErrorCode::AlreadyExists, [format!("An admin user named \"{}\"", new.username)]));
+            return Err(ApiError::positional(
+                ErrorCode::AlreadyExists,
+                [format!("An admin user named \"{}\"", new.username)],
+            ));
         }
         Err(e) => return Err(crate::storage(e)),
     }
     find_active_user(ex, tenant, id).await?.ok_or_else(|| ApiError::internal("admin user vanished after insert"))
 }
 
-pub async fn reset_password(ex: &mut impl Exec, tenant: TenantId, username: &str, new_password: &str) -> Result<(), ApiError> {
+pub async fn reset_password(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    username: &str,
+    new_password: &str,
+) -> Result<(), ApiError> {
     password::check_admin_password(new_password).map_err(|why| invalid("password", "***", why))?;
     let hash = password::hash(new_password.to_owned()).await?;
     let changed = ex
@@ -161,15 +184,23 @@ pub async fn reset_password(ex: &mut impl Exec, tenant: TenantId, username: &str
 }
 
 pub async fn delete_user(ex: &mut impl Exec, tenant: TenantId, username: &str) -> Result<(), ApiError> {
-    let (user, _) = credentials(ex, tenant, username).await?.ok_or_else(|| ApiError::no_such_entity("username", username.to_owned()))?;
+    let (user, _) = credentials(ex, tenant, username)
+        .await?
+        .ok_or_else(|| ApiError::no_such_entity("username", username.to_owned()))?;
     crate::tokens::revoke_all(ex, tenant, crate::tokens::TokenKind::Admin, user.id.0).await?;
-    ex.execute(sql!("DELETE FROM admin_users WHERE tenant_id = $1 AND id = $2", tenant.0, user.id.0)).await.storage()?;
+    ex.execute(sql!("DELETE FROM admin_users WHERE tenant_id = $1 AND id = $2", tenant.0, user.id.0))
+        .await
+        .storage()?;
     Ok(())
 }
 
 pub async fn find_role(ex: &mut impl Exec, tenant: TenantId, name: &str) -> Result<Option<Role>, ApiError> {
     let row = ex
-        .fetch_optional(sql!("SELECT id, name FROM admin_roles WHERE tenant_id = $1 AND name = $2", tenant.0, name.to_owned()))
+        .fetch_optional(sql!(
+            "SELECT id, name FROM admin_roles WHERE tenant_id = $1 AND name = $2",
+            tenant.0,
+            name.to_owned()
+        ))
         .await
         .storage()?;
     let Some(row) = row else { return Ok(None) };
@@ -190,7 +221,10 @@ async fn role_resources(ex: &mut impl Exec, tenant: TenantId, role: RoleId) -> R
 }
 
 pub async fn list_roles(ex: &mut impl Exec, tenant: TenantId) -> Result<Vec<Role>, ApiError> {
-    let rows = ex.fetch_all(sql!("SELECT id, name FROM admin_roles WHERE tenant_id = $1 ORDER BY id", tenant.0)).await.storage()?;
+    let rows = ex
+        .fetch_all(sql!("SELECT id, name FROM admin_roles WHERE tenant_id = $1 ORDER BY id", tenant.0))
+        .await
+        .storage()?;
     let mut roles = Vec::with_capacity(rows.len());
     for r in rows {
         let id = RoleId(r.get("id").storage()?);
@@ -200,7 +234,12 @@ pub async fn list_roles(ex: &mut impl Exec, tenant: TenantId) -> Result<Vec<Role
 }
 
 /// Creates a role holding `resources`, each of which must be a Magento ACL resource id.
-pub async fn create_role(ex: &mut impl Exec, tenant: TenantId, name: &str, resources: &[String]) -> Result<Role, ApiError> {
+pub async fn create_role(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    name: &str,
+    resources: &[String],
+) -> Result<Role, ApiError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(invalid("name", name, "1-100 characters"));
@@ -214,7 +253,13 @@ pub async fn create_role(ex: &mut impl Exec, tenant: TenantId, name: &str, resou
     }
     let id = ids::next(ex, tenant, "admin_role").await.storage()?;
     match ex
-        .execute(sql!("INSERT INTO admin_roles (tenant_id, id, name, created_at) VALUES ($1, $2, $3, $4)", tenant.0, id, name.to_owned(), clock::now_text()))
+        .execute(sql!(
+            "INSERT INTO admin_roles (tenant_id, id, name, created_at) VALUES ($1, $2, $3, $4)",
+            tenant.0,
+            id,
+            name.to_owned(),
+            clock::now_text()
+        ))
         .await
     {
         Ok(_) => {}

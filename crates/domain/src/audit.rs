@@ -56,7 +56,12 @@ pub async fn append(ex: &mut impl Exec, entry: &AuditEntry) -> Result<(), ApiErr
 }
 
 /// The newest `limit` entries, oldest first, optionally only those after id `after`.
-pub async fn tail(ex: &mut impl Exec, tenant: Option<TenantId>, limit: i64, after: i64) -> Result<Vec<AuditRecord>, ApiError> {
+pub async fn tail(
+    ex: &mut impl Exec,
+    tenant: Option<TenantId>,
+    limit: i64,
+    after: i64,
+) -> Result<Vec<AuditRecord>, ApiError> {
     let rows = ex
         .fetch_all(sql!(
             "SELECT id, at, tenant_id, request_id, channel, principal_kind, principal_id, principal_name, operation_id, \

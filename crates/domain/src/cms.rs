@@ -47,9 +47,14 @@ pub async fn create_page(ex: &mut impl Exec, tenant: TenantId, page: &NewPage) -
     .await
     .storage()?;
     for store in &page.store_ids {
-        ex.execute(sql!("INSERT INTO cms_page_stores (tenant_id, page_id, store_id) VALUES ($1, $2, $3)", tenant.0, id, *store))
-            .await
-            .storage()?;
+        ex.execute(sql!(
+            "INSERT INTO cms_page_stores (tenant_id, page_id, store_id) VALUES ($1, $2, $3)",
+            tenant.0,
+            id,
+            *store
+        ))
+        .await
+        .storage()?;
     }
     Ok(id)
 }
@@ -71,15 +76,22 @@ pub async fn create_block(ex: &mut impl Exec, tenant: TenantId, block: &NewBlock
     .await
     .storage()?;
     for store in &block.store_ids {
-        ex.execute(sql!("INSERT INTO cms_block_stores (tenant_id, block_id, store_id) VALUES ($1, $2, $3)", tenant.0, id, *store))
-            .await
-            .storage()?;
+        ex.execute(sql!(
+            "INSERT INTO cms_block_stores (tenant_id, block_id, store_id) VALUES ($1, $2, $3)",
+            tenant.0,
+            id,
+            *store
+        ))
+        .await
+        .storage()?;
     }
     Ok(id)
 }
 
 pub async fn counts(ex: &mut impl Exec, tenant: TenantId) -> Result<(i64, i64), ApiError> {
-    let pages = ex.fetch_scalar(sql!("SELECT COUNT(*) FROM cms_pages WHERE tenant_id = $1", tenant.0)).await.storage()?;
-    let blocks = ex.fetch_scalar(sql!("SELECT COUNT(*) FROM cms_blocks WHERE tenant_id = $1", tenant.0)).await.storage()?;
+    let pages =
+        ex.fetch_scalar(sql!("SELECT COUNT(*) FROM cms_pages WHERE tenant_id = $1", tenant.0)).await.storage()?;
+    let blocks =
+        ex.fetch_scalar(sql!("SELECT COUNT(*) FROM cms_blocks WHERE tenant_id = $1", tenant.0)).await.storage()?;
     Ok((pages, blocks))
 }

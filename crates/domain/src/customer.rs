@@ -126,8 +126,22 @@ pub async fn insert_batch(ex: &mut impl Exec, tenant: TenantId, batch: Vec<NewCu
         ex,
         "customers",
         &[
-            "tenant_id", "id", "website_id", "store_id", "group_id", "email", "firstname", "lastname", "dob", "gender",
-            "password_hash", "default_billing", "default_shipping", "created_in", "created_at", "updated_at",
+            "tenant_id",
+            "id",
+            "website_id",
+            "store_id",
+            "group_id",
+            "email",
+            "firstname",
+            "lastname",
+            "dob",
+            "gender",
+            "password_hash",
+            "default_billing",
+            "default_shipping",
+            "created_in",
+            "created_at",
+            "updated_at",
         ],
         customers,
     )
@@ -135,7 +149,8 @@ pub async fn insert_batch(ex: &mut impl Exec, tenant: TenantId, batch: Vec<NewCu
     match inserted {
         Ok(_) => {}
         Err(DbError::UniqueViolation(m)) => {
-            return Err(ApiError::positional(ErrorCode::AlreadyExists, ["A customer with the same email address"]).with_internal(m));
+            return Err(ApiError::positional(ErrorCode::AlreadyExists, ["A customer with the same email address"])
+                .with_internal(m));
         }
         Err(e) => return Err(crate::storage(e)),
     }
@@ -143,8 +158,22 @@ pub async fn insert_batch(ex: &mut impl Exec, tenant: TenantId, batch: Vec<NewCu
         ex,
         "customer_addresses",
         &[
-            "tenant_id", "id", "customer_id", "firstname", "lastname", "company", "street", "city", "region", "region_id",
-            "region_code", "postcode", "country_id", "telephone", "created_at", "updated_at",
+            "tenant_id",
+            "id",
+            "customer_id",
+            "firstname",
+            "lastname",
+            "company",
+            "street",
+            "city",
+            "region",
+            "region_id",
+            "region_code",
+            "postcode",
+            "country_id",
+            "telephone",
+            "created_at",
+            "updated_at",
         ],
         addresses,
     )

@@ -13,7 +13,8 @@ fn hasher() -> Argon2<'static> {
 }
 
 pub fn hash_blocking(password: &str) -> String {
-    let hash: PasswordHash = hasher().hash_password(password.as_bytes()).expect("argon2 hashing cannot fail with valid parameters");
+    let hash: PasswordHash =
+        hasher().hash_password(password.as_bytes()).expect("argon2 hashing cannot fail with valid parameters");
     hash.to_string()
 }
 

@@ -50,7 +50,8 @@ fn view(r: &Row) -> Result<StoreView, DbError> {
 const VIEW_SELECT: &str = "SELECT id, code, name, website_id, group_id, is_active FROM store_views";
 
 pub async fn views(ex: &mut impl Exec, tenant: TenantId) -> Result<Vec<StoreView>, ApiError> {
-    let rows = ex.fetch_all(sql!(format!("{VIEW_SELECT} WHERE tenant_id = $1 ORDER BY id"), tenant.0)).await.storage()?;
+    let rows =
+        ex.fetch_all(sql!(format!("{VIEW_SELECT} WHERE tenant_id = $1 ORDER BY id"), tenant.0)).await.storage()?;
     rows.iter().map(view).collect::<Result<_, _>>().storage()
 }
 
@@ -75,17 +76,29 @@ pub async fn default_view(ex: &mut impl Exec, tenant: TenantId) -> Result<StoreV
         ))
         .await
         .storage()?;
-    row.as_ref().map(view).transpose().storage()?.ok_or_else(|| ApiError::internal("the tenant has no default store view"))
+    row.as_ref()
+        .map(view)
+        .transpose()
+        .storage()?
+        .ok_or_else(|| ApiError::internal("the tenant has no default store view"))
 }
 
 pub async fn websites(ex: &mut impl Exec, tenant: TenantId) -> Result<Vec<Website>, ApiError> {
     let rows = ex
-        .fetch_all(sql!("SELECT id, code, name, default_group_id FROM websites WHERE tenant_id = $1 ORDER BY id", tenant.0))
+        .fetch_all(sql!(
+            "SELECT id, code, name, default_group_id FROM websites WHERE tenant_id = $1 ORDER BY id",
+            tenant.0
+        ))
         .await
         .storage()?;
     rows.iter()
         .map(|r| {
-            Ok(Website { id: r.get("id")?, code: r.get("code")?, name: r.get("name")?, default_group_id: r.get("default_group_id")? })
+            Ok(Website {
+                id: r.get("id")?,
+                code: r.get("code")?,
+                name: r.get("name")?,
+                default_group_id: r.get("default_group_id")?,
+            })
         })
         .collect::<Result<_, DbError>>()
         .storage()
@@ -116,7 +129,12 @@ pub async fn groups(ex: &mut impl Exec, tenant: TenantId) -> Result<Vec<StoreGro
 }
 
 /// A configuration value for a store view, falling back to its website, then to default.
-pub async fn config_value(ex: &mut impl Exec, tenant: TenantId, view: &StoreView, path: &str) -> Result<Option<String>, ApiError> {
+pub async fn config_value(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    view: &StoreView,
+    path: &str,
+) -> Result<Option<String>, ApiError> {
     let rows = ex
         .fetch_all(sql!(
             "SELECT scope, value FROM config WHERE tenant_id = $1 AND path = $2 AND \
@@ -143,7 +161,14 @@ pub async fn config_value(ex: &mut impl Exec, tenant: TenantId, view: &StoreView
     Ok(best.and_then(|(_, v)| v))
 }
 
-pub async fn set_config(ex: &mut impl Exec, tenant: TenantId, scope: &str, scope_id: i64, path: &str, value: &str) -> Result<(), ApiError> {
+pub async fn set_config(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    scope: &str,
+    scope_id: i64,
+    path: &str,
+    value: &str,
+) -> Result<(), ApiError> {
     ex.execute(sql!(
         "INSERT INTO config (tenant_id, scope, scope_id, path, value) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (tenant_id, scope, scope_id, path) DO UPDATE SET value = excluded.value",

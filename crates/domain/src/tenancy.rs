@@ -22,7 +22,10 @@ pub async fn default_tenant(ex: &mut impl Exec) -> Result<Option<Tenant>, ApiErr
 }
 
 pub async fn by_code(ex: &mut impl Exec, code: &str) -> Result<Option<Tenant>, ApiError> {
-    let row = ex.fetch_optional(sql!("SELECT id, code, name FROM tenants WHERE code = $1", code.to_owned())).await.storage()?;
+    let row = ex
+        .fetch_optional(sql!("SELECT id, code, name FROM tenants WHERE code = $1", code.to_owned()))
+        .await
+        .storage()?;
     row.map(|r| Ok(Tenant { id: TenantId(r.get("id")?), code: r.get("code")?, name: r.get("name")? }))
         .transpose()
         .storage()
@@ -70,7 +73,12 @@ pub async fn bootstrap(db: &Db, options: &BootstrapOptions) -> Result<Bootstrapp
     tx.lock(BOOTSTRAP_LOCK).await.storage()?;
     if let Some(existing) = default_tenant(&mut tx).await? {
         tx.rollback().await.storage()?;
-        return Ok(Bootstrapped { tenant: existing.id, created: false, admin_username: options.admin_username.clone(), generated_password: None });
+        return Ok(Bootstrapped {
+            tenant: existing.id,
+            created: false,
+            admin_username: options.admin_username.clone(),
+            generated_password: None,
+        });
     }
     let tenant = create_tenant(&mut tx, "default", "Default Store", true).await?;
     seed_structure(&mut tx, tenant, &options.base_url).await?;
@@ -79,14 +87,16 @@ pub async fn bootstrap(db: &Db, options: &BootstrapOptions) -> Result<Bootstrapp
     let role = admin::create_role(&mut tx, tenant, admin::ADMINISTRATORS, &["Magento_Backend::all".to_owned()]).await?;
     insert_admin_with_hash(&mut tx, tenant, &options.admin_username, &hash, role.id.0).await?;
     tx.commit().await.storage()?;
-    Ok(Bootstrapped { tenant, created: true, admin_username: options.admin_username.clone(), generated_password: generated })
+    Ok(Bootstrapped {
+        tenant,
+        created: true,
+        admin_username: options.admin_username.clone(),
+        generated_password: generated,
+    })
 }
 
 async fn create_tenant(tx: &mut Tx, code: &str, name: &str, is_default: bool) -> Result<TenantId, ApiError> {
-    let id: i64 = tx
-        .fetch_scalar(sql!("SELECT COALESCE(MAX(id), 0) + 1 FROM tenants"))
-        .await
-        .storage()?;
+    let id: i64 = tx.fetch_scalar(sql!("SELECT COALESCE(MAX(id), 0) + 1 FROM tenants")).await.storage()?;
     tx.execute(sql!(
         "INSERT INTO tenants (id, code, name, is_default, created_at) VALUES ($1, $2, $3, $4, $5)",
         id,
@@ -106,16 +116,48 @@ async fn create_tenant(tx: &mut Tx, code: &str, name: &str, is_default: bool) ->
 async fn seed_structure(tx: &mut Tx, tenant: TenantId, base_url: &str) -> Result<(), ApiError> {
     let t = tenant.0;
     let statements = [
-        sql!("INSERT INTO websites (tenant_id, id, code, name, default_group_id, sort_order, is_default) VALUES ($1, 0, 'admin', 'Admin', 0, 0, $2)", t, false),
-        sql!("INSERT INTO websites (tenant_id, id, code, name, default_group_id, sort_order, is_default) VALUES ($1, 1, 'base', 'Main Website', 1, 0, $2)", t, true),
-        sql!("INSERT INTO categories (tenant_id, id, parent_id, path, level, position, name, is_active, include_in_menu, is_anchor, created_at, updated_at) \
-              VALUES ($1, 1, NULL, '1', 0, 0, 'Root Catalog', $2, $2, $2, $3, $3)", t, true, clock::now_text()),
-        sql!("INSERT INTO categories (tenant_id, id, parent_id, path, level, position, name, is_active, include_in_menu, is_anchor, url_key, created_at, updated_at) \
-              VALUES ($1, 2, 1, '1/2', 1, 1, 'Default Category', $2, $2, $2, 'default-category', $3, $3)", t, true, clock::now_text()),
-        sql!("INSERT INTO store_groups (tenant_id, id, website_id, code, name, root_category_id, default_store_id) VALUES ($1, 0, 0, 'default', 'Default', 0, 0)", t),
-        sql!("INSERT INTO store_groups (tenant_id, id, website_id, code, name, root_category_id, default_store_id) VALUES ($1, 1, 1, 'main_website_store', 'Main Website Store', 2, 1)", t),
-        sql!("INSERT INTO store_views (tenant_id, id, code, name, website_id, group_id, sort_order, is_active) VALUES ($1, 0, 'admin', 'Admin', 0, 0, 0, $2)", t, true),
-        sql!("INSERT INTO store_views (tenant_id, id, code, name, website_id, group_id, sort_order, is_active) VALUES ($1, 1, 'default', 'Default Store View', 1, 1, 0, $2)", t, true),
+        sql!(
+            "INSERT INTO websites (tenant_id, id, code, name, default_group_id, sort_order, is_default) VALUES ($1, 0, 'admin', 'Admin', 0, 0, $2)",
+            t,
+            false
+        ),
+        sql!(
+            "INSERT INTO websites (tenant_id, id, code, name, default_group_id, sort_order, is_default) VALUES ($1, 1, 'base', 'Main Website', 1, 0, $2)",
+            t,
+            true
+        ),
+        sql!(
+            "INSERT INTO categories (tenant_id, id, parent_id, path, level, position, name, is_active, include_in_menu, is_anchor, created_at, updated_at) \
+              VALUES ($1, 1, NULL, '1', 0, 0, 'Root Catalog', $2, $2, $2, $3, $3)",
+            t,
+            true,
+            clock::now_text()
+        ),
+        sql!(
+            "INSERT INTO categories (tenant_id, id, parent_id, path, level, position, name, is_active, include_in_menu, is_anchor, url_key, created_at, updated_at) \
+              VALUES ($1, 2, 1, '1/2', 1, 1, 'Default Category', $2, $2, $2, 'default-category', $3, $3)",
+            t,
+            true,
+            clock::now_text()
+        ),
+        sql!(
+            "INSERT INTO store_groups (tenant_id, id, website_id, code, name, root_category_id, default_store_id) VALUES ($1, 0, 0, 'default', 'Default', 0, 0)",
+            t
+        ),
+        sql!(
+            "INSERT INTO store_groups (tenant_id, id, website_id, code, name, root_category_id, default_store_id) VALUES ($1, 1, 1, 'main_website_store', 'Main Website Store', 2, 1)",
+            t
+        ),
+        sql!(
+            "INSERT INTO store_views (tenant_id, id, code, name, website_id, group_id, sort_order, is_active) VALUES ($1, 0, 'admin', 'Admin', 0, 0, 0, $2)",
+            t,
+            true
+        ),
+        sql!(
+            "INSERT INTO store_views (tenant_id, id, code, name, website_id, group_id, sort_order, is_active) VALUES ($1, 1, 'default', 'Default Store View', 1, 1, 0, $2)",
+            t,
+            true
+        ),
     ];
     for q in statements {
         tx.execute(q).await.storage()?;
@@ -142,7 +184,13 @@ async fn seed_structure(tx: &mut Tx, tenant: TenantId, base_url: &str) -> Result
     Ok(())
 }
 
-async fn insert_admin_with_hash(tx: &mut Tx, tenant: TenantId, username: &str, hash: &str, role: i64) -> Result<(), ApiError> {
+async fn insert_admin_with_hash(
+    tx: &mut Tx,
+    tenant: TenantId,
+    username: &str,
+    hash: &str,
+    role: i64,
+) -> Result<(), ApiError> {
     let id = ids::next(tx, tenant, "admin_user").await.storage()?;
     let now = clock::now_text();
     tx.execute(sql!(

@@ -115,7 +115,13 @@ impl Default for Throttle {
 }
 
 impl Throttle {
-    pub async fn is_locked(&self, ex: &mut impl Exec, tenant: TenantId, kind: TokenKind, username: &str) -> Result<bool, ApiError> {
+    pub async fn is_locked(
+        &self,
+        ex: &mut impl Exec,
+        tenant: TenantId,
+        kind: TokenKind,
+        username: &str,
+    ) -> Result<bool, ApiError> {
         let until: Option<Option<String>> = ex
             .fetch_optional(sql!(
                 "SELECT lock_expires_at FROM login_failures WHERE tenant_id = $1 AND user_type = $2 AND username = $3",
@@ -131,7 +137,13 @@ impl Throttle {
         Ok(matches!(until, Some(Some(t)) if t > clock::now_text()))
     }
 
-    pub async fn record_failure(&self, ex: &mut impl Exec, tenant: TenantId, kind: TokenKind, username: &str) -> Result<(), ApiError> {
+    pub async fn record_failure(
+        &self,
+        ex: &mut impl Exec,
+        tenant: TenantId,
+        kind: TokenKind,
+        username: &str,
+    ) -> Result<(), ApiError> {
         let failures: i64 = ex
             .fetch_scalar(sql!(
                 "INSERT INTO login_failures (tenant_id, user_type, username, failures) VALUES ($1, $2, $3, 1) \
@@ -158,7 +170,13 @@ impl Throttle {
         Ok(())
     }
 
-    pub async fn reset(&self, ex: &mut impl Exec, tenant: TenantId, kind: TokenKind, username: &str) -> Result<(), ApiError> {
+    pub async fn reset(
+        &self,
+        ex: &mut impl Exec,
+        tenant: TenantId,
+        kind: TokenKind,
+        username: &str,
+    ) -> Result<(), ApiError> {
         ex.execute(sql!(
             "DELETE FROM login_failures WHERE tenant_id = $1 AND user_type = $2 AND username = $3",
             tenant.0,

@@ -154,7 +154,14 @@ async fn run(
 
 async fn resolve_store(app: &App, surface: Surface, code: Option<&str>) -> Result<StoreView, ApiError> {
     if surface == Surface::System {
-        return Ok(StoreView { id: 0, code: store::ADMIN_CODE.into(), name: "Admin".into(), website_id: 0, group_id: 0, is_active: true });
+        return Ok(StoreView {
+            id: 0,
+            code: store::ADMIN_CODE.into(),
+            name: "Admin".into(),
+            website_id: 0,
+            group_id: 0,
+            is_active: true,
+        });
     }
     let mut reader = app.db.reader().await.map_err(storegate_domain::storage)?;
     match code {
@@ -193,7 +200,9 @@ async fn authenticate(app: &App, acl: storegate_types::Acl, headers: &HeaderMap)
 
 fn bind_forced(forced: &[Forced], principal: &Principal, input: &mut Value) {
     for f in forced {
-        if let (Forced::CustomerId(field), Principal::Customer { id, .. }, Some(map)) = (f, principal, input.as_object_mut()) {
+        if let (Forced::CustomerId(field), Principal::Customer { id, .. }, Some(map)) =
+            (f, principal, input.as_object_mut())
+        {
             map.insert((*field).to_owned(), Value::from(id.0));
         }
     }
@@ -202,7 +211,12 @@ fn bind_forced(forced: &[Forced], principal: &Principal, input: &mut Value) {
 /// Merges query parameters, path parameters and the JSON body's top-level keys into one
 /// object, as Magento maps them onto the service method's arguments by name. Path
 /// parameters win over the body, so a body cannot retarget the request.
-async fn read_input(app: &App, method: Method, raw_params: Vec<(String, String)>, req: Request) -> Result<Value, ApiError> {
+async fn read_input(
+    app: &App,
+    method: Method,
+    raw_params: Vec<(String, String)>,
+    req: Request,
+) -> Result<Value, ApiError> {
     let query = req.uri().query().unwrap_or("");
     let mut input = match query::parse(query) {
         Ok(Value::Object(m)) => m,
@@ -226,7 +240,8 @@ async fn read_input(app: &App, method: Method, raw_params: Vec<(String, String)>
 
 async fn read_body(app: &App, req: Request) -> Result<Option<Value>, ApiError> {
     let limit = app.body_limit;
-    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
         return Err(too_large(limit));
     }
@@ -240,7 +255,8 @@ async fn read_body(app: &App, req: Request) -> Result<Option<Value>, ApiError> {
         Some(ct) if ct == "application/json" || ct.ends_with("+json") => {}
         Some(ct) => return Err(ApiError::positional(ErrorCode::ContentTypeUnsupported, [ct])),
     }
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| ApiError::new(ErrorCode::DecodingError).with_internal(e.to_string()))?;
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::new(ErrorCode::DecodingError).with_internal(e.to_string()))?;
     match value {
         Value::Object(_) => Ok(Some(value)),
         _ => Err(ApiError::new(ErrorCode::DecodingError).with_internal("the body is not a JSON object")),

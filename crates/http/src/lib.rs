@@ -35,7 +35,11 @@ pub struct HttpConfig {
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        HttpConfig { body_limit: 2 * 1024 * 1024, request_timeout: Duration::from_secs(30), magento_status_compat: false }
+        HttpConfig {
+            body_limit: 2 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            magento_status_compat: false,
+        }
     }
 }
 
@@ -63,7 +67,9 @@ impl Host for ProcessHost {
 
     fn openapi(&self) -> Arc<serde_json::Value> {
         self.openapi
-            .get_or_init(|| Arc::new(storegate_api::openapi::document(storegate_api::operations(), env!("CARGO_PKG_VERSION"))))
+            .get_or_init(|| {
+                Arc::new(storegate_api::openapi::document(storegate_api::operations(), env!("CARGO_PKG_VERSION")))
+            })
             .clone()
     }
 }
@@ -108,7 +114,11 @@ impl App {
 
 /// Serves until `shutdown` completes, then stops accepting and lets in-flight requests
 /// finish.
-pub async fn serve(listener: tokio::net::TcpListener, app: App, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     axum::serve(listener, app.router()).with_graceful_shutdown(shutdown).await
 }
 

@@ -29,7 +29,10 @@ pub fn parse(query: &str) -> Result<Value, QueryError> {
 
 fn decode(s: &str) -> Result<String, QueryError> {
     let spaced = s.replace('+', " ");
-    percent_decode(spaced.as_bytes()).decode_utf8().map(|c| c.into_owned()).map_err(|_| QueryError("query is not valid UTF-8".into()))
+    percent_decode(spaced.as_bytes())
+        .decode_utf8()
+        .map(|c| c.into_owned())
+        .map_err(|_| QueryError("query is not valid UTF-8".into()))
 }
 
 /// `a[b][0][]` → `["a", "b", "0", ""]`.

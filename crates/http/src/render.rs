@@ -68,7 +68,11 @@ pub fn error(surface: Surface, e: &ApiError, compat: StatusCompat, report_id: &s
     let body = match surface {
         Surface::Magento => magento_error_body(e, report_id),
         Surface::System => {
-            let message = if e.code == ErrorCode::Internal { format!("internal error, report id {report_id}") } else { e.message() };
+            let message = if e.code == ErrorCode::Internal {
+                format!("internal error, report id {report_id}")
+            } else {
+                e.message()
+            };
             json!({"status": if status.is_server_error() { "unavailable" } else { "error" }, "message": message})
         }
     };
@@ -91,7 +95,10 @@ mod tests {
         assert_eq!(body["message"], "One or more input exceptions have occurred.");
         assert_eq!(body["errors"][1]["parameters"]["fieldName"], "password");
         let internal = magento_error_body(&ApiError::internal("db exploded"), "abc");
-        assert_eq!(internal["message"], "Internal Error. Details are available in the storegate log. Report ID: webapi-abc");
+        assert_eq!(
+            internal["message"],
+            "Internal Error. Details are available in the storegate log. Report ID: webapi-abc"
+        );
         assert!(!internal.to_string().contains("exploded"));
     }
 

@@ -48,7 +48,11 @@ async fn a_panic_is_a_500_with_a_report_id_and_serving_continues() {
     migrate::run(&db).await.unwrap();
     let boot = bootstrap(
         &db,
-        &BootstrapOptions { admin_username: "admin".into(), admin_password: Some("admin123".into()), base_url: "http://x".into() },
+        &BootstrapOptions {
+            admin_username: "admin".into(),
+            admin_password: Some("admin123".into()),
+            base_url: "http://x".into(),
+        },
     )
     .await
     .unwrap();
@@ -63,7 +67,10 @@ async fn a_panic_is_a_500_with_a_report_id_and_serving_continues() {
     assert!(response.headers().contains_key("x-request-id"));
     let body: serde_json::Value = response.json().await.unwrap();
     let message = body["message"].as_str().unwrap();
-    assert!(message.starts_with("Internal Error. Details are available in the storegate log. Report ID: webapi-"), "{message}");
+    assert!(
+        message.starts_with("Internal Error. Details are available in the storegate log. Report ID: webapi-"),
+        "{message}"
+    );
     assert!(!body.to_string().contains("secret detail"), "panic details must not reach the client");
 
     for _ in 0..3 {

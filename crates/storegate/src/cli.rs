@@ -171,12 +171,19 @@ pub fn announce_generated_password(boot: &Bootstrapped) {
 }
 
 async fn migrate(config: &Config) -> anyhow::Result<()> {
-    let db = Db::connect(&config.connect_options()).await.with_context(|| format!("cannot open {}", config.database_description()))?;
+    let db = Db::connect(&config.connect_options())
+        .await
+        .with_context(|| format!("cannot open {}", config.database_description()))?;
     let report = storegate_db::migrate::run(&db).await?;
     if report.applied.is_empty() {
         println!("{}: schema is up to date (version {})", config.database_description(), report.current);
     } else {
-        println!("{}: applied migrations {:?}; now at version {}", config.database_description(), report.applied, report.current);
+        println!(
+            "{}: applied migrations {:?}; now at version {}",
+            config.database_description(),
+            report.applied,
+            report.current
+        );
     }
     Ok(())
 }
@@ -212,11 +219,22 @@ async fn admin_command(config: &Config, cmd: AdminCommand) -> anyhow::Result<()>
         AdminCommand::Create { username, password, email, role } => {
             let password = password.read()?;
             let mut tx = db.begin().await.storage().map_err(fail)?;
-            let user = admin::create_user(&mut tx, tenant, admin::NewAdmin { username: &username, password: &password, email: email.as_deref(), role: &role })
-                .await
-                .map_err(fail)?;
+            let user = admin::create_user(
+                &mut tx,
+                tenant,
+                admin::NewAdmin { username: &username, password: &password, email: email.as_deref(), role: &role },
+            )
+            .await
+            .map_err(fail)?;
             tx.commit().await.storage().map_err(fail)?;
-            audit_cli(&db, tenant, "cli.admin.create", &username, format!("the command line created admin user {username} with role {role}")).await?;
+            audit_cli(
+                &db,
+                tenant,
+                "cli.admin.create",
+                &username,
+                format!("the command line created admin user {username} with role {role}"),
+            )
+            .await?;
             println!("Created admin user '{}' (id {}) with role '{role}'.", user.username, user.id);
         }
         AdminCommand::List => {
@@ -238,14 +256,28 @@ async fn admin_command(config: &Config, cmd: AdminCommand) -> anyhow::Result<()>
             let mut tx = db.begin().await.storage().map_err(fail)?;
             admin::reset_password(&mut tx, tenant, &username, &password).await.map_err(fail)?;
             tx.commit().await.storage().map_err(fail)?;
-            audit_cli(&db, tenant, "cli.admin.reset_password", &username, format!("the command line reset the password of admin user {username}")).await?;
+            audit_cli(
+                &db,
+                tenant,
+                "cli.admin.reset_password",
+                &username,
+                format!("the command line reset the password of admin user {username}"),
+            )
+            .await?;
             println!("Password of '{username}' changed; their existing tokens are revoked.");
         }
         AdminCommand::Delete { username } => {
             let mut tx = db.begin().await.storage().map_err(fail)?;
             admin::delete_user(&mut tx, tenant, &username).await.map_err(fail)?;
             tx.commit().await.storage().map_err(fail)?;
-            audit_cli(&db, tenant, "cli.admin.delete", &username, format!("the command line deleted admin user {username}")).await?;
+            audit_cli(
+                &db,
+                tenant,
+                "cli.admin.delete",
+                &username,
+                format!("the command line deleted admin user {username}"),
+            )
+            .await?;
             println!("Deleted admin user '{username}'.");
         }
     }
@@ -262,7 +294,14 @@ async fn role_command(config: &Config, cmd: RoleCommand) -> anyhow::Result<()> {
             let role = admin::create_role(&mut tx, tenant, &name, &resources).await.map_err(fail)?;
             tx.commit().await.storage().map_err(fail)?;
             let list = role.resources.join(", ");
-            audit_cli(&db, tenant, "cli.role.create", &name, format!("the command line created role {name} with {list}")).await?;
+            audit_cli(
+                &db,
+                tenant,
+                "cli.role.create",
+                &name,
+                format!("the command line created role {name} with {list}"),
+            )
+            .await?;
             println!("Created role '{}' (id {}) with {list}.", role.name, role.id);
         }
         RoleCommand::List => {

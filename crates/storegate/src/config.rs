@@ -173,18 +173,28 @@ impl Config {
             Some(path) => read_file(path)?,
             None => FileConfig::default(),
         };
-        let duration = |flag: Option<Duration>, file: &Option<String>, key: &str, default: Duration| -> anyhow::Result<Duration> {
-            match (flag, file) {
-                (Some(d), _) => Ok(d),
-                (None, Some(text)) => parse_duration(text).map_err(|e| anyhow::anyhow!("{key} in the config file: {e}")),
-                (None, None) => Ok(default),
-            }
-        };
+        let duration =
+            |flag: Option<Duration>, file: &Option<String>, key: &str, default: Duration| -> anyhow::Result<Duration> {
+                match (flag, file) {
+                    (Some(d), _) => Ok(d),
+                    (None, Some(text)) => {
+                        parse_duration(text).map_err(|e| anyhow::anyhow!("{key} in the config file: {e}"))
+                    }
+                    (None, None) => Ok(default),
+                }
+            };
         let listen = serve.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
         let base_url = serve.base_url.clone().or(file.base_url).unwrap_or_else(|| format!("http://{listen}"));
-        let admin_user = std::env::var("STOREGATE_ADMIN_USER").ok().filter(|s| !s.is_empty()).or(file.admin_user).unwrap_or_else(|| "admin".into());
-        let admin_password =
-            std::env::var("STOREGATE_ADMIN_PASSWORD").ok().filter(|s| !s.is_empty()).map(Secret::new).or(file.admin_password);
+        let admin_user = std::env::var("STOREGATE_ADMIN_USER")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .or(file.admin_user)
+            .unwrap_or_else(|| "admin".into());
+        let admin_password = std::env::var("STOREGATE_ADMIN_PASSWORD")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .map(Secret::new)
+            .or(file.admin_password);
         let config = Config {
             data_dir: storage.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("storegate-data")),
             database_url: storage.database_url.clone().or(file.database_url).filter(|u| !u.expose().is_empty()),
@@ -193,13 +203,38 @@ impl Config {
             listen,
             base_url: base_url.trim_end_matches('/').to_owned(),
             body_limit: serve.body_limit.or(file.body_limit).unwrap_or(2 * 1024 * 1024),
-            request_timeout: duration(serve.request_timeout, &file.request_timeout, "request_timeout", Duration::from_secs(30))?,
-            shutdown_grace: duration(serve.shutdown_grace, &file.shutdown_grace, "shutdown_grace", Duration::from_secs(20))?,
+            request_timeout: duration(
+                serve.request_timeout,
+                &file.request_timeout,
+                "request_timeout",
+                Duration::from_secs(30),
+            )?,
+            shutdown_grace: duration(
+                serve.shutdown_grace,
+                &file.shutdown_grace,
+                "shutdown_grace",
+                Duration::from_secs(20),
+            )?,
             magento_status_compat: serve.magento_status_compat.or(file.magento_status_compat).unwrap_or(false),
-            admin_token_ttl: duration(serve.admin_token_ttl, &file.admin_token_ttl, "admin_token_ttl", Duration::from_secs(4 * 3600))?,
-            customer_token_ttl: duration(serve.customer_token_ttl, &file.customer_token_ttl, "customer_token_ttl", Duration::from_secs(3600))?,
+            admin_token_ttl: duration(
+                serve.admin_token_ttl,
+                &file.admin_token_ttl,
+                "admin_token_ttl",
+                Duration::from_secs(4 * 3600),
+            )?,
+            customer_token_ttl: duration(
+                serve.customer_token_ttl,
+                &file.customer_token_ttl,
+                "customer_token_ttl",
+                Duration::from_secs(3600),
+            )?,
             lockout_failures: serve.lockout_failures.or(file.lockout_failures).unwrap_or(6),
-            lockout_duration: duration(serve.lockout_duration, &file.lockout_duration, "lockout_duration", Duration::from_secs(1800))?,
+            lockout_duration: duration(
+                serve.lockout_duration,
+                &file.lockout_duration,
+                "lockout_duration",
+                Duration::from_secs(1800),
+            )?,
             sqlite_sync: serve.sqlite_sync.or(file.sqlite_sync).unwrap_or(SqliteSync::Normal),
             db_max_connections: serve.db_max_connections.or(file.db_max_connections).unwrap_or(16),
             admin_user,
@@ -219,7 +254,10 @@ impl Config {
         if let Some(url) = &self.database_url {
             let u = url.expose();
             if !(u.starts_with("postgres://") || u.starts_with("postgresql://")) {
-                bail!("database_url must be a postgres:// URL (got {}); leave it unset for the embedded SQLite database", redact_url(u));
+                bail!(
+                    "database_url must be a postgres:// URL (got {}); leave it unset for the embedded SQLite database",
+                    redact_url(u)
+                );
             }
         }
         Ok(())
@@ -305,7 +343,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.toml");
         std::fs::write(&path, "lisen = \"x\"").unwrap();
-        let err = Config::resolve(&StorageArgs { config: Some(path), ..Default::default() }, &ServeArgs::default()).unwrap_err();
+        let err = Config::resolve(&StorageArgs { config: Some(path), ..Default::default() }, &ServeArgs::default())
+            .unwrap_err();
         assert!(format!("{err:#}").contains("lisen"));
     }
 }

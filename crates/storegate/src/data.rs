@@ -126,14 +126,24 @@ async fn sample_sku(db: &Db, tenant: TenantId) -> Option<String> {
     row.at(0).ok()
 }
 
-fn print_welcome(config: &Config, addr: std::net::SocketAddr, boot: &storegate_domain::tenancy::Bootstrapped, sku: &str) {
+fn print_welcome(
+    config: &Config,
+    addr: std::net::SocketAddr,
+    boot: &storegate_domain::tenancy::Bootstrapped,
+    sku: &str,
+) {
     let base = format!("http://{addr}");
     let password = match (&boot.generated_password, &config.admin_password) {
         (Some(p), _) => p.clone(),
         (None, Some(p)) => p.expose().to_owned(),
         (None, None) => "<the password printed on first start>".to_owned(),
     };
-    let sku_path: String = sku.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let sku_path: String = sku
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
+        .collect();
     println!(
         "\nstoregate demo store is ready at {base}\n\
          Admin user: {user}   password: {password}\n\

@@ -14,7 +14,9 @@ use storegate_http::{App, HttpConfig};
 
 /// Connects, migrates and bootstraps: what every command needs before it can work.
 pub async fn prepare(config: &Config) -> anyhow::Result<(Db, Bootstrapped)> {
-    let db = Db::connect(&config.connect_options()).await.with_context(|| format!("cannot open {}", config.database_description()))?;
+    let db = Db::connect(&config.connect_options())
+        .await
+        .with_context(|| format!("cannot open {}", config.database_description()))?;
     migrate::run(&db).await.with_context(|| format!("cannot migrate {}", config.database_description()))?;
     let boot = tenancy::bootstrap(
         &db,
@@ -52,8 +54,9 @@ pub struct Application {
 impl Application {
     pub async fn build(config: &Config) -> anyhow::Result<Application> {
         let (db, bootstrapped) = prepare(config).await?;
-        let listener =
-            tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.listen))?;
         let http = HttpConfig {
             body_limit: config.body_limit,
             request_timeout: config.request_timeout,

@@ -27,8 +27,17 @@ impl Grants {
 pub enum Principal {
     /// No credential was presented, or the credential was unknown or expired.
     Anonymous,
-    Admin { tenant: TenantId, id: AdminUserId, username: String, grants: Grants },
-    Customer { tenant: TenantId, id: CustomerId, email: String },
+    Admin {
+        tenant: TenantId,
+        id: AdminUserId,
+        username: String,
+        grants: Grants,
+    },
+    Customer {
+        tenant: TenantId,
+        id: CustomerId,
+        email: String,
+    },
 }
 
 /// The audit log's view of a principal: kind, id and display name.
@@ -49,9 +58,7 @@ impl Principal {
 
     pub fn reference(&self) -> PrincipalRef {
         match self {
-            Principal::Anonymous => {
-                PrincipalRef { kind: "anonymous", id: None, name: "an anonymous caller".into() }
-            }
+            Principal::Anonymous => PrincipalRef { kind: "anonymous", id: None, name: "an anonymous caller".into() },
             Principal::Admin { id, username, .. } => {
                 PrincipalRef { kind: "admin", id: Some(id.0), name: format!("admin {username}") }
             }

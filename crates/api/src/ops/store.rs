@@ -45,7 +45,8 @@ impl Operation for ListStoreViews {
 pub struct ListWebsites;
 
 impl Operation for ListWebsites {
-    const SPEC: OpSpec = read("store.websites.list", "/V1/store/websites", "List websites, the admin website included.");
+    const SPEC: OpSpec =
+        read("store.websites.list", "/V1/store/websites", "List websites, the admin website included.");
     type Input = NoInput;
     type Output = Vec<WebsiteOut>;
 
@@ -78,7 +79,8 @@ pub struct StoreConfigsInput {
 pub struct ListStoreConfigs;
 
 impl Operation for ListStoreConfigs {
-    const SPEC: OpSpec = read("store.configs.list", "/V1/store/storeConfigs", "Locale, currency and URLs of store views.");
+    const SPEC: OpSpec =
+        read("store.configs.list", "/V1/store/storeConfigs", "Locale, currency and URLs of store views.");
     type Input = StoreConfigsInput;
     type Output = Vec<StoreConfigOut>;
 

@@ -67,7 +67,8 @@ async fn tokio_timeout<F: std::future::Future>(d: Duration, f: F) -> Option<F::O
 pub struct Metrics;
 
 impl Operation for Metrics {
-    const SPEC: OpSpec = system("system.metrics", "/metrics", "Prometheus metrics: requests and latency per operation, database pool.");
+    const SPEC: OpSpec =
+        system("system.metrics", "/metrics", "Prometheus metrics: requests and latency per operation, database pool.");
     type Input = NoInput;
     type Output = String;
 

@@ -1,6 +1,6 @@
 //! The Magento product shape (`ProductInterface`), field order as Magento emits it.
 
-use super::{serialize_opt_decimal, number};
+use super::{number, serialize_opt_decimal};
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::Serialize;

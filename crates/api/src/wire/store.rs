@@ -14,7 +14,14 @@ pub struct StoreViewOut {
 
 impl From<StoreView> for StoreViewOut {
     fn from(v: StoreView) -> Self {
-        StoreViewOut { id: v.id, code: v.code, name: v.name, website_id: v.website_id, store_group_id: v.group_id, is_active: v.is_active as i64 }
+        StoreViewOut {
+            id: v.id,
+            code: v.code,
+            name: v.name,
+            website_id: v.website_id,
+            store_group_id: v.group_id,
+            is_active: v.is_active as i64,
+        }
     }
 }
 

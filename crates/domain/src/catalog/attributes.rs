@@ -132,7 +132,12 @@ pub async fn input_of(ex: &mut impl Exec, tenant: TenantId, code: &str) -> Resul
 }
 
 /// The option id for `label`, created (at the end of the list) if missing.
-pub async fn ensure_option(ex: &mut impl Exec, tenant: TenantId, attribute_id: i64, label: &str) -> Result<i64, ApiError> {
+pub async fn ensure_option(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    attribute_id: i64,
+    label: &str,
+) -> Result<i64, ApiError> {
     let row = ex
         .fetch_optional(sql!(
             "SELECT id FROM attribute_options WHERE tenant_id = $1 AND attribute_id = $2 AND label = $3",
@@ -168,7 +173,11 @@ pub async fn ensure_option(ex: &mut impl Exec, tenant: TenantId, attribute_id: i
 }
 
 /// An option's label, for reading configurable options back.
-pub async fn option_labels(ex: &mut impl Exec, tenant: TenantId, attribute_id: i64) -> Result<Vec<(i64, String)>, ApiError> {
+pub async fn option_labels(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    attribute_id: i64,
+) -> Result<Vec<(i64, String)>, ApiError> {
     let rows = ex
         .fetch_all(sql!(
             "SELECT id, label FROM attribute_options WHERE tenant_id = $1 AND attribute_id = $2 ORDER BY sort_order, id",
@@ -180,7 +189,12 @@ pub async fn option_labels(ex: &mut impl Exec, tenant: TenantId, attribute_id: i
     rows.iter().map(|r| Ok((r.at(0)?, r.at(1)?))).collect::<Result<_, storegate_db::DbError>>().storage()
 }
 
-pub async fn assign_to_set(ex: &mut impl Exec, tenant: TenantId, set_id: i64, attribute_id: i64) -> Result<(), ApiError> {
+pub async fn assign_to_set(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    set_id: i64,
+    attribute_id: i64,
+) -> Result<(), ApiError> {
     ex.execute(sql!(
         "INSERT INTO attribute_set_attributes (tenant_id, attribute_set_id, attribute_id) VALUES ($1, $2, $3) \
          ON CONFLICT (tenant_id, attribute_set_id, attribute_id) DO NOTHING",

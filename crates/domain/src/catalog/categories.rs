@@ -95,7 +95,12 @@ pub async fn create(ex: &mut impl Exec, tenant: TenantId, new: &NewCategory<'_>)
     Ok(id)
 }
 
-pub async fn child_by_name(ex: &mut impl Exec, tenant: TenantId, parent_id: i64, name: &str) -> Result<Option<i64>, ApiError> {
+pub async fn child_by_name(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    parent_id: i64,
+    name: &str,
+) -> Result<Option<i64>, ApiError> {
     let row = ex
         .fetch_optional(sql!(
             "SELECT id FROM categories WHERE tenant_id = $1 AND parent_id = $2 AND name = $3 ORDER BY id LIMIT 1",
@@ -109,7 +114,12 @@ pub async fn child_by_name(ex: &mut impl Exec, tenant: TenantId, parent_id: i64,
 }
 
 /// Walks `names` down from `root`, creating missing categories; answers every node's id.
-pub async fn ensure_path(ex: &mut impl Exec, tenant: TenantId, root: i64, names: &[&str]) -> Result<Vec<i64>, ApiError> {
+pub async fn ensure_path(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    root: i64,
+    names: &[&str],
+) -> Result<Vec<i64>, ApiError> {
     let mut parent = root;
     let mut out = Vec::with_capacity(names.len());
     for name in names {

@@ -4,7 +4,7 @@
 use crate::{StorageResult, clock, ids};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use storegate_db::{DbError, Exec, Row, Value, insert_rows, sql};
+use storegate_db::{DbError, Exec, Row, Tx, Value, insert_rows, sql};
 use storegate_types::{ApiError, ErrorCode, TenantId};
 
 /// The product types Magento ships.
@@ -109,13 +109,45 @@ type TableRows = (&'static str, &'static [&'static str], Vec<Vec<Value>>);
 
 /// Inserts a batch of products in the caller's transaction with one multi-row statement per
 /// table. SKUs must be new; configurable children must exist or come earlier in `batch`.
-pub async fn insert_batch(ex: &mut impl Exec, tenant: TenantId, batch: Vec<NewProduct>) -> Result<Vec<i64>, ApiError> {
+///
+/// Existing SKUs are not looked up beforehand: the unique index finds them during the
+/// insert, inside a savepoint, and only then is the offending SKU looked up to name it. A
+/// pre-check with `sku IN (…)` cost more than the inserts on PostgreSQL, whose planner
+/// scans rather than probes a table that grew from empty during the load.
+pub async fn insert_batch(tx: &mut Tx, tenant: TenantId, batch: Vec<NewProduct>) -> Result<Vec<i64>, ApiError> {
     if batch.is_empty() {
         return Ok(Vec::new());
     }
-    if let Some(taken) = first_existing_sku(ex, tenant, batch.iter().map(|p| p.sku.as_str())).await? {
-        return Err(ApiError::positional(ErrorCode::AlreadyExists, [format!("A product with SKU \"{taken}\"")]));
+    let skus: Vec<String> = batch.iter().map(|p| p.sku.clone()).collect();
+    tx.execute(sql!("SAVEPOINT insert_products")).await.storage()?;
+    match write_batch(tx, tenant, batch).await {
+        Ok(ids) => {
+            tx.execute(sql!("RELEASE SAVEPOINT insert_products")).await.storage()?;
+            Ok(ids)
+        }
+        Err(BatchError::Api(e)) => Err(e),
+        Err(BatchError::Duplicate(detail)) => {
+            tx.execute(sql!("ROLLBACK TO SAVEPOINT insert_products")).await.storage()?;
+            let taken = first_existing_sku(tx, tenant, &skus).await?.unwrap_or_default();
+            Err(ApiError::positional(ErrorCode::AlreadyExists, [format!("A product with SKU \"{taken}\"")])
+                .with_internal(detail))
+        }
     }
+}
+
+enum BatchError {
+    Api(ApiError),
+    /// A unique index refused a row: the SKU exists already.
+    Duplicate(String),
+}
+
+impl From<ApiError> for BatchError {
+    fn from(e: ApiError) -> Self {
+        BatchError::Api(e)
+    }
+}
+
+async fn write_batch(ex: &mut Tx, tenant: TenantId, batch: Vec<NewProduct>) -> Result<Vec<i64>, BatchError> {
     let first = ids::reserve(ex, tenant, "product", batch.len() as i64).await.storage()?;
     let mut ids_by_sku: HashMap<String, i64> = HashMap::with_capacity(batch.len());
     let now = clock::now_text();
@@ -131,7 +163,9 @@ pub async fn insert_batch(ex: &mut impl Exec, tenant: TenantId, batch: Vec<NewPr
     for (i, p) in batch.into_iter().enumerate() {
         let id = first + i as i64;
         if ids_by_sku.insert(p.sku.clone(), id).is_some() {
-            return Err(ApiError::positional(ErrorCode::AlreadyExists, [format!("A product with SKU \"{}\"", p.sku)]));
+            return Err(
+                ApiError::positional(ErrorCode::AlreadyExists, [format!("A product with SKU \"{}\"", p.sku)]).into()
+            );
         }
         products.push(vec![
             t.into(),
@@ -157,7 +191,14 @@ pub async fn insert_batch(ex: &mut impl Exec, tenant: TenantId, batch: Vec<NewPr
             categories.push(vec![t.into(), c.into(), id.into(), pos.into()]);
         }
         if let Some(s) = p.stock {
-            stock.push(vec![t.into(), id.into(), micros(s.qty)?.into(), s.is_in_stock.into(), s.manage_stock.into(), now.clone().into()]);
+            stock.push(vec![
+                t.into(),
+                id.into(),
+                micros(s.qty)?.into(),
+                s.is_in_stock.into(),
+                s.manage_stock.into(),
+                now.clone().into(),
+            ]);
         }
         for (position, (attribute_id, label)) in p.super_attributes.into_iter().enumerate() {
             supers.push(vec![t.into(), id.into(), attribute_id.into(), (position as i64).into(), label.into()]);
@@ -171,7 +212,8 @@ pub async fn insert_batch(ex: &mut impl Exec, tenant: TenantId, batch: Vec<NewPr
     }
     for (parent, child) in unresolved {
         let child_id = id_by_sku(ex, tenant, &child).await?.ok_or_else(|| {
-            ApiError::invalid_value("configurable_product_links", child.clone()).with_internal("child SKU does not exist")
+            ApiError::invalid_value("configurable_product_links", child.clone())
+                .with_internal("child SKU does not exist")
         })?;
         relations.push(vec![t.into(), parent.into(), child_id.into()]);
     }
@@ -179,7 +221,20 @@ pub async fn insert_batch(ex: &mut impl Exec, tenant: TenantId, batch: Vec<NewPr
     let tables: [TableRows; 7] = [
         (
             "products",
-            &["tenant_id", "id", "sku", "type_id", "attribute_set_id", "name", "price", "status", "visibility", "weight", "created_at", "updated_at"],
+            &[
+                "tenant_id",
+                "id",
+                "sku",
+                "type_id",
+                "attribute_set_id",
+                "name",
+                "price",
+                "status",
+                "visibility",
+                "weight",
+                "created_at",
+                "updated_at",
+            ],
             products,
         ),
         ("product_attribute_values", &["tenant_id", "product_id", "attribute_code", "store_id", "value"], values),
@@ -191,8 +246,11 @@ pub async fn insert_batch(ex: &mut impl Exec, tenant: TenantId, batch: Vec<NewPr
     ];
     for (table, columns, rows) in tables {
         insert_rows(ex, table, columns, rows).await.map_err(|e| match e {
-            DbError::ForeignKeyViolation(m) => ApiError::invalid_value(table, "reference").with_internal(m),
-            other => crate::storage(other),
+            DbError::UniqueViolation(m) if table == "products" => BatchError::Duplicate(m),
+            DbError::ForeignKeyViolation(m) => {
+                BatchError::Api(ApiError::invalid_value(table, "reference").with_internal(m))
+            }
+            other => BatchError::Api(crate::storage(other)),
         })?;
     }
     Ok(ids)
@@ -202,30 +260,21 @@ fn micros(d: Decimal) -> Result<i64, ApiError> {
     storegate_db::decimal_to_micros(d).map_err(|_| ApiError::invalid_value("price", d.to_string()))
 }
 
-async fn first_existing_sku<'a>(
-    ex: &mut impl Exec,
-    tenant: TenantId,
-    skus: impl Iterator<Item = &'a str>,
-) -> Result<Option<String>, ApiError> {
-    let skus: Vec<&str> = skus.collect();
-    for chunk in skus.chunks(500) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-        let mut q = sql!(format!(
-            "SELECT sku FROM products WHERE tenant_id = $1 AND sku IN ({}) LIMIT 1",
-            placeholders.join(", ")
-        ), tenant.0);
-        for s in chunk {
-            q = q.bind(*s);
-        }
-        if let Some(row) = ex.fetch_optional(q).await.storage()? {
-            return Ok(Some(row.at(0).storage()?));
+/// The first of `skus` already in the catalog (the error path of [`insert_batch`]).
+async fn first_existing_sku(ex: &mut impl Exec, tenant: TenantId, skus: &[String]) -> Result<Option<String>, ApiError> {
+    for sku in skus {
+        if id_by_sku(ex, tenant, sku).await?.is_some() {
+            return Ok(Some(sku.clone()));
         }
     }
     Ok(None)
 }
 
 pub async fn id_by_sku(ex: &mut impl Exec, tenant: TenantId, sku: &str) -> Result<Option<i64>, ApiError> {
-    let row = ex.fetch_optional(sql!("SELECT id FROM products WHERE tenant_id = $1 AND sku = $2", tenant.0, sku.to_owned())).await.storage()?;
+    let row = ex
+        .fetch_optional(sql!("SELECT id FROM products WHERE tenant_id = $1 AND sku = $2", tenant.0, sku.to_owned()))
+        .await
+        .storage()?;
     row.map(|r| r.at(0)).transpose().storage()
 }
 
@@ -235,14 +284,22 @@ pub async fn count(ex: &mut impl Exec, tenant: TenantId) -> Result<i64, ApiError
 
 pub async fn count_by_type(ex: &mut impl Exec, tenant: TenantId) -> Result<Vec<(String, i64)>, ApiError> {
     let rows = ex
-        .fetch_all(sql!("SELECT type_id, COUNT(*) FROM products WHERE tenant_id = $1 GROUP BY type_id ORDER BY type_id", tenant.0))
+        .fetch_all(sql!(
+            "SELECT type_id, COUNT(*) FROM products WHERE tenant_id = $1 GROUP BY type_id ORDER BY type_id",
+            tenant.0
+        ))
         .await
         .storage()?;
     rows.iter().map(|r| Ok((r.at(0)?, r.at(1)?))).collect::<Result<_, DbError>>().storage()
 }
 
 /// Reads one product by SKU, with store view `store_id`'s values over the defaults.
-pub async fn get_by_sku(ex: &mut impl Exec, tenant: TenantId, sku: &str, store_id: i64) -> Result<Option<Product>, ApiError> {
+pub async fn get_by_sku(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    sku: &str,
+    store_id: i64,
+) -> Result<Option<Product>, ApiError> {
     let row = ex
         .fetch_optional(sql!(
             "SELECT id, sku, name, type_id, attribute_set_id, price, status, visibility, weight, created_at, updated_at \
@@ -303,7 +360,11 @@ async fn load_details(ex: &mut impl Exec, tenant: TenantId, p: &mut Product, sto
         }
     }
     p.website_ids = ex
-        .fetch_all(sql!("SELECT website_id FROM product_websites WHERE tenant_id = $1 AND product_id = $2 ORDER BY website_id", t, p.id))
+        .fetch_all(sql!(
+            "SELECT website_id FROM product_websites WHERE tenant_id = $1 AND product_id = $2 ORDER BY website_id",
+            t,
+            p.id
+        ))
         .await
         .storage()?
         .iter()
@@ -323,7 +384,11 @@ async fn load_details(ex: &mut impl Exec, tenant: TenantId, p: &mut Product, sto
         .collect::<Result<_, DbError>>()
         .storage()?;
     p.stock = ex
-        .fetch_optional(sql!("SELECT qty, is_in_stock, manage_stock FROM stock_items WHERE tenant_id = $1 AND product_id = $2", t, p.id))
+        .fetch_optional(sql!(
+            "SELECT qty, is_in_stock, manage_stock FROM stock_items WHERE tenant_id = $1 AND product_id = $2",
+            t,
+            p.id
+        ))
         .await
         .storage()?
         .map(|r| Ok(Stock { qty: r.at(0)?, is_in_stock: r.at(1)?, manage_stock: r.at(2)? }))
@@ -338,7 +403,11 @@ async fn load_details(ex: &mut impl Exec, tenant: TenantId, p: &mut Product, sto
 async fn load_configurable(ex: &mut impl Exec, tenant: TenantId, p: &mut Product) -> Result<(), ApiError> {
     let t = tenant.0;
     p.children = ex
-        .fetch_all(sql!("SELECT child_id FROM product_relations WHERE tenant_id = $1 AND parent_id = $2 ORDER BY child_id", t, p.id))
+        .fetch_all(sql!(
+            "SELECT child_id FROM product_relations WHERE tenant_id = $1 AND parent_id = $2 ORDER BY child_id",
+            t,
+            p.id
+        ))
         .await
         .storage()?
         .iter()
@@ -368,8 +437,11 @@ async fn load_configurable(ex: &mut impl Exec, tenant: TenantId, p: &mut Product
             ))
             .await
             .storage()?;
-        let mut values: Vec<i64> =
-            used.iter().filter_map(|u| u.at::<Option<String>>(0).ok().flatten()).filter_map(|v| v.parse().ok()).collect();
+        let mut values: Vec<i64> = used
+            .iter()
+            .filter_map(|u| u.at::<Option<String>>(0).ok().flatten())
+            .filter_map(|v| v.parse().ok())
+            .collect();
         values.sort_unstable();
         p.configurable_options.push(ConfigurableOption {
             attribute_id: r.at(0).storage()?,

@@ -10,7 +10,7 @@ use crate::catalog::products::{self, NewProduct, Stock};
 use crate::catalog::{DEFAULT_PRODUCT_SET, PRODUCT_ENTITY};
 use crate::progress::Progress;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use storegate_db::{Exec, sql};
+use storegate_db::{Exec, Tx, sql};
 use storegate_types::{ApiError, TenantId};
 
 /// Products per `insert_batch`: few statements per table, modest memory.
@@ -35,7 +35,7 @@ pub(crate) struct Written {
 }
 
 pub(crate) async fn run(
-    ex: &mut impl Exec,
+    ex: &mut Tx,
     tenant: TenantId,
     drafts: Vec<Draft>,
     plan: &Plan,
@@ -65,7 +65,7 @@ pub(crate) async fn run(
 }
 
 async fn flush(
-    ex: &mut impl Exec,
+    ex: &mut Tx,
     tenant: TenantId,
     batch: &mut Vec<NewProduct>,
     progress: &dyn Progress,

@@ -15,7 +15,7 @@ use crate::progress::Progress;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
-use storegate_db::{Backend, Db, sql};
+use storegate_db::Db;
 use storegate_types::{ApiError, TenantId};
 
 /// Rows per `insert_batch` call (a configurable item may push a chunk a little past it).
@@ -44,8 +44,6 @@ pub(super) async fn generate(
 ) -> Result<Counts, ApiError> {
     progress.start("Generating products", total as u64);
     let mut generator = Generator::new(plan, seed, total);
-    let mut inserted = 0;
-    let mut analyze_at = CHUNK;
     loop {
         let chunk = generator.next_chunk(CHUNK);
         if chunk.is_empty() {
@@ -55,31 +53,10 @@ pub(super) async fn generate(
         let mut tx = db.begin().await.storage()?;
         products::insert_batch(&mut tx, tenant, chunk).await?;
         tx.commit().await.storage()?;
-        inserted += rows;
-        if inserted >= analyze_at {
-            refresh_statistics(db).await;
-            analyze_at = inserted * 2;
-        }
         progress.advance(rows as u64);
     }
     progress.finish();
     Ok(generator.counts)
-}
-
-/// PostgreSQL plans `insert_batch`'s SKU check (`tenant_id = $1 AND sku IN (…)`) from table
-/// statistics. For a table that grew from empty during this run they still say "a few
-/// dozen rows", so the planner scans all of the tenant's products instead of probing the
-/// SKU index, and every chunk costs more than the last (100k products took minutes).
-/// Analyzing whenever the table has doubled, as PostgreSQL's bulk-loading advice says,
-/// costs a few hundred milliseconds in all. SQLite plans the check well without it.
-/// Best effort: a role that may not analyze only loses speed.
-async fn refresh_statistics(db: &Db) {
-    if db.backend() != Backend::Postgres {
-        return;
-    }
-    if let Err(e) = db.execute(sql!("ANALYZE products")).await {
-        tracing::warn!(error = %e, "demo generator: could not analyze products; inserts may slow down");
-    }
 }
 
 /// Which option choices a configurable item was given.

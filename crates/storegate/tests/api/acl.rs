@@ -9,9 +9,13 @@ pub async fn user_with(server: &TestServer, role: &str, resources: &[&str]) -> S
     let resources: Vec<String> = resources.iter().map(|r| r.to_string()).collect();
     admin::create_role(&mut tx, server.tenant, role, &resources).await.unwrap();
     let username = format!("{}-user", role.to_lowercase());
-    admin::create_user(&mut tx, server.tenant, NewAdmin { username: &username, password: "limited123", email: None, role })
-        .await
-        .unwrap();
+    admin::create_user(
+        &mut tx,
+        server.tenant,
+        NewAdmin { username: &username, password: "limited123", email: None, role },
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     let r = server.token_for(&username, "limited123").await;
     assert_eq!(r.status(), 200);
@@ -59,7 +63,10 @@ async fn denials_are_audited_with_the_reason() {
     let request_id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
     let row = server
         .db
-        .fetch_optional(sql!("SELECT decision, reason, status, sentence, principal_name FROM audit_log WHERE request_id = $1", request_id))
+        .fetch_optional(sql!(
+            "SELECT decision, reason, status, sentence, principal_name FROM audit_log WHERE request_id = $1",
+            request_id
+        ))
         .await
         .unwrap()
         .expect("the denial is audited");

@@ -7,7 +7,8 @@ use storegate_db::testing::TEST_DATABASE_ENV;
 #[tokio::test(flavor = "multi_thread")]
 async fn the_suite_runs_on_the_requested_backend() {
     let server = TestServer::start().await;
-    let wanted = if std::env::var(TEST_DATABASE_ENV).is_ok_and(|v| !v.is_empty()) { Backend::Postgres } else { Backend::Sqlite };
+    let wanted =
+        if std::env::var(TEST_DATABASE_ENV).is_ok_and(|v| !v.is_empty()) { Backend::Postgres } else { Backend::Sqlite };
     assert_eq!(server.db.backend(), wanted);
     let (_, body) = crate::helpers::status_json(server.get("/ready", None).await).await;
     assert_eq!(body["database"], wanted.name());

@@ -10,7 +10,21 @@ async fn roles_and_admins_from_the_cli_apply_to_a_running_server_at_once() {
     let out = cli(&server, &["role", "create", "Catalog", "--resource", "Magento_Catalog::products"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout(&out).contains("Created role 'Catalog'"));
-    let out = cli(&server, &["admin", "create", "--username", "cat", "--password", "catalog123", "--email", "cat@example.com", "--role", "Catalog"]);
+    let out = cli(
+        &server,
+        &[
+            "admin",
+            "create",
+            "--username",
+            "cat",
+            "--password",
+            "catalog123",
+            "--email",
+            "cat@example.com",
+            "--role",
+            "Catalog",
+        ],
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
     let r = server.token_for("cat", "catalog123").await;
@@ -55,7 +69,8 @@ async fn cli_mistakes_get_clear_errors() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("Magento_Catalog::nope"), "{err}");
 
-    let out = cli(&server, &["admin", "create", "--username", "weak", "--password", "short", "--role", "Administrators"]);
+    let out =
+        cli(&server, &["admin", "create", "--username", "weak", "--password", "short", "--role", "Administrators"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 7 characters"));
 

@@ -55,7 +55,8 @@ async fn the_demo_generates_serves_and_explains_itself() {
         .json()
         .await
         .unwrap();
-    let product: serde_json::Value = client.get(&product_url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let product: serde_json::Value =
+        client.get(&product_url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     assert_eq!(product["type_id"], "configurable", "{product}");
     assert!(product["extension_attributes"]["configurable_product_links"].as_array().is_some_and(|l| !l.is_empty()));
 

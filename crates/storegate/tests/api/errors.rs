@@ -29,14 +29,24 @@ async fn bad_bodies_get_clear_errors() {
     let server = TestServer::start_with(|c| c.body_limit = 2048).await;
     let url = server.url("/rest/V1/integration/admin/token");
 
-    let r = server.client.post(&url).header("Content-Type", "application/json").body("{\"username\": ").send().await.unwrap();
+    let r = server
+        .client
+        .post(&url)
+        .header("Content-Type", "application/json")
+        .body("{\"username\": ")
+        .send()
+        .await
+        .unwrap();
     let (status, body) = status_json(r).await;
     assert_eq!((status, body), (400, json!({"message": "Decoding error."})));
 
     let r = server.client.post(&url).header("Content-Type", "text/plain").body("username=admin").send().await.unwrap();
     let (status, body) = status_json(r).await;
     assert_eq!(status, 400);
-    assert_eq!(body, json!({"message": "Server cannot understand Content-Type HTTP header media type %1", "parameters": ["text/plain"]}));
+    assert_eq!(
+        body,
+        json!({"message": "Server cannot understand Content-Type HTTP header media type %1", "parameters": ["text/plain"]})
+    );
 
     let r = server.client.post(&url).body("{\"username\":\"a\"}").send().await.unwrap();
     let (status, body) = status_json(r).await;
@@ -51,7 +61,14 @@ async fn bad_bodies_get_clear_errors() {
     assert_eq!(status, 413);
     assert_eq!(body["parameters"], json!([2048]));
 
-    let r = server.client.post(&url).header("Content-Type", "application/json").body(vec![0xff, 0xfe, b'{']).send().await.unwrap();
+    let r = server
+        .client
+        .post(&url)
+        .header("Content-Type", "application/json")
+        .body(vec![0xff, 0xfe, b'{'])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400, "invalid UTF-8 is a decoding error");
 
     // Nothing above broke the server.

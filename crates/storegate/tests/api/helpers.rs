@@ -2,8 +2,6 @@
 //! database (SQLite, or a PostgreSQL schema when STOREGATE_TEST_DATABASE_URL is set),
 //! driven over real HTTP. Everything is dropped with the server.
 
-
-
 use reqwest::{Client, Response};
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -36,7 +34,8 @@ pub fn test_config(test_db: &TestDatabase) -> Config {
         database_url: test_db.url.clone().map(Secret::new),
         ..Default::default()
     };
-    let serve = ServeArgs { listen: Some("127.0.0.1:0".parse().unwrap()), db_max_connections: Some(4), ..Default::default() };
+    let serve =
+        ServeArgs { listen: Some("127.0.0.1:0".parse().unwrap()), db_max_connections: Some(4), ..Default::default() };
     let mut config = Config::resolve(&storage, &serve).expect("test configuration resolves");
     config.admin_user = ADMIN.into();
     config.admin_password = Some(Secret::new(ADMIN_PASSWORD));
@@ -86,7 +85,13 @@ impl TestServer {
         req.send().await.expect("request sent")
     }
 
-    pub async fn send(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<Value>) -> Response {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);

@@ -78,7 +78,8 @@ async fn configurable_products_carry_options_and_links() {
     assert_eq!(p["type_id"], "configurable");
     let options = &p["extension_attributes"]["configurable_product_options"];
     assert_eq!(options[0]["label"], "Color");
-    let mut values: Vec<i64> = options[0]["values"].as_array().unwrap().iter().map(|v| v["value_index"].as_i64().unwrap()).collect();
+    let mut values: Vec<i64> =
+        options[0]["values"].as_array().unwrap().iter().map(|v| v["value_index"].as_i64().unwrap()).collect();
     values.sort();
     let mut expected = vec![red, blue];
     expected.sort();
@@ -110,7 +111,10 @@ async fn deleting_a_product_is_audited_and_final() {
 
     let row = server
         .db
-        .fetch_optional(sql!("SELECT sentence, target, operation_id, decision, status, channel FROM audit_log WHERE request_id = $1", request_id))
+        .fetch_optional(sql!(
+            "SELECT sentence, target, operation_id, decision, status, channel FROM audit_log WHERE request_id = $1",
+            request_id
+        ))
         .await
         .unwrap()
         .expect("the delete is audited");

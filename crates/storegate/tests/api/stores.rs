@@ -37,7 +37,8 @@ async fn websites_groups_and_configs() {
     let (_, groups) = status_json(server.get("/rest/V1/store/storeGroups", Some(&token)).await).await;
     assert_eq!(groups[1]["root_category_id"], 2);
     assert_eq!(groups[1]["code"], "main_website_store");
-    let (_, configs) = status_json(server.get("/rest/V1/store/storeConfigs?storeCodes[]=default", Some(&token)).await).await;
+    let (_, configs) =
+        status_json(server.get("/rest/V1/store/storeConfigs?storeCodes[]=default", Some(&token)).await).await;
     assert_eq!(configs.as_array().unwrap().len(), 1);
     assert_eq!(configs[0]["code"], "default");
     assert_eq!(configs[0]["base_currency_code"], "USD");

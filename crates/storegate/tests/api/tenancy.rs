@@ -13,14 +13,24 @@ async fn another_tenants_token_and_rows_stay_out_of_reach() {
     assert_ne!(other, server.tenant);
 
     let mut tx = server.db.begin().await.unwrap();
-    products::insert_batch(&mut tx, server.tenant, vec![NewProduct::simple("SHARED", "Ours", Decimal::from(10))]).await.unwrap();
-    products::insert_batch(&mut tx, other, vec![NewProduct::simple("SHARED", "Theirs", Decimal::from(99))]).await.unwrap();
-    products::insert_batch(&mut tx, other, vec![NewProduct::simple("ONLY-THEIRS", "Theirs too", Decimal::from(5))]).await.unwrap();
-    // An all-powerful admin of the other tenant, with a live token.
-    admin::create_role(&mut tx, other, "Root", &["Magento_Backend::all".to_owned()]).await.unwrap();
-    admin::create_user(&mut tx, other, admin::NewAdmin { username: "admin", password: "other123", email: None, role: "Root" })
+    products::insert_batch(&mut tx, server.tenant, vec![NewProduct::simple("SHARED", "Ours", Decimal::from(10))])
         .await
         .unwrap();
+    products::insert_batch(&mut tx, other, vec![NewProduct::simple("SHARED", "Theirs", Decimal::from(99))])
+        .await
+        .unwrap();
+    products::insert_batch(&mut tx, other, vec![NewProduct::simple("ONLY-THEIRS", "Theirs too", Decimal::from(5))])
+        .await
+        .unwrap();
+    // An all-powerful admin of the other tenant, with a live token.
+    admin::create_role(&mut tx, other, "Root", &["Magento_Backend::all".to_owned()]).await.unwrap();
+    admin::create_user(
+        &mut tx,
+        other,
+        admin::NewAdmin { username: "admin", password: "other123", email: None, role: "Root" },
+    )
+    .await
+    .unwrap();
     let their_token = tokens::issue(&mut tx, other, TokenKind::Admin, 1, time::Duration::hours(1)).await.unwrap();
     tx.commit().await.unwrap();
 
@@ -36,7 +46,8 @@ async fn another_tenants_token_and_rows_stay_out_of_reach() {
     assert_eq!(server.send(reqwest::Method::DELETE, "/rest/V1/products/SHARED", Some(&ours), None).await.status(), 200);
 
     let mut r = server.db.reader().await.unwrap();
-    let theirs = products::get_by_sku(&mut r, other, "SHARED", 1).await.unwrap().expect("their product survives our delete");
+    let theirs =
+        products::get_by_sku(&mut r, other, "SHARED", 1).await.unwrap().expect("their product survives our delete");
     assert_eq!(theirs.name, "Theirs");
     assert_eq!(theirs.id, 1, "ids are numbered per tenant");
 }

@@ -33,19 +33,35 @@ async fn wrong_credentials_read_the_same_for_known_and_unknown_users() {
 #[tokio::test(flavor = "multi_thread")]
 async fn missing_credentials_are_reported_together() {
     let server = TestServer::start().await;
-    let (status, body) = status_json(server.send(Method::POST, "/rest/V1/integration/admin/token", None, Some(json!({}))).await).await;
+    let (status, body) =
+        status_json(server.send(Method::POST, "/rest/V1/integration/admin/token", None, Some(json!({}))).await).await;
     assert_eq!(status, 400);
     assert_eq!(body["message"], "One or more input exceptions have occurred.");
-    assert_eq!(body["errors"][0], json!({"message": "\"%fieldName\" is required. Enter and try again.", "parameters": {"fieldName": "username"}}));
+    assert_eq!(
+        body["errors"][0],
+        json!({"message": "\"%fieldName\" is required. Enter and try again.", "parameters": {"fieldName": "username"}})
+    );
     assert_eq!(body["errors"][1]["parameters"]["fieldName"], "password");
 
-    let (status, body) =
-        status_json(server.send(Method::POST, "/rest/V1/integration/admin/token", None, Some(json!({"username": "a"}))).await).await;
+    let (status, body) = status_json(
+        server.send(Method::POST, "/rest/V1/integration/admin/token", None, Some(json!({"username": "a"}))).await,
+    )
+    .await;
     assert_eq!(status, 400);
-    assert_eq!(body, json!({"message": "\"%fieldName\" is required. Enter and try again.", "parameters": {"fieldName": "password"}}));
+    assert_eq!(
+        body,
+        json!({"message": "\"%fieldName\" is required. Enter and try again.", "parameters": {"fieldName": "password"}})
+    );
 
     let (status, body) = status_json(
-        server.send(Method::POST, "/rest/V1/integration/admin/token", None, Some(json!({"username": ["a"], "password": "b"}))).await,
+        server
+            .send(
+                Method::POST,
+                "/rest/V1/integration/admin/token",
+                None,
+                Some(json!({"username": ["a"], "password": "b"})),
+            )
+            .await,
     )
     .await;
     assert_eq!(status, 400);

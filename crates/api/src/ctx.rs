@@ -41,7 +41,7 @@ pub trait Host: Send + Sync {
 pub struct Ctx {
     pub db: Db,
     pub tenant: TenantId,
-    pub store: StoreView,
+    pub store: Arc<StoreView>,
     pub principal: Principal,
     pub settings: Arc<Settings>,
     pub host: Arc<dyn Host>,

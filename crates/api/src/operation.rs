@@ -16,7 +16,13 @@ use storegate_types::ApiError;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     Json(Value),
-    Text { body: String, content_type: &'static str },
+    /// JSON already serialised: reads skip the intermediate `Value` (only audited writes
+    /// need it, for their sentences).
+    JsonBytes(Vec<u8>),
+    Text {
+        body: String,
+        content_type: &'static str,
+    },
 }
 
 impl Reply {
@@ -30,7 +36,7 @@ impl Reply {
     pub fn as_json(&self) -> Option<&Value> {
         match self {
             Reply::Json(v) => Some(v),
-            Reply::Text { .. } => None,
+            Reply::JsonBytes(_) | Reply::Text { .. } => None,
         }
     }
 }
@@ -48,7 +54,13 @@ pub trait Operation: Send + Sync + 'static {
     fn call(cx: &Ctx, input: Self::Input) -> impl Future<Output = Result<Self::Output, ApiError>> + Send;
 
     fn reply(output: Self::Output) -> Result<Reply, ApiError> {
-        Reply::json(&output)
+        if Self::SPEC.audits_success() {
+            Reply::json(&output)
+        } else {
+            serde_json::to_vec(&output)
+                .map(Reply::JsonBytes)
+                .map_err(|e| ApiError::internal(format!("cannot serialise output: {e}")))
+        }
     }
 }
 
@@ -88,6 +100,10 @@ impl<O: Operation> ErasedOp for Erased<O> {
 /// Deserialises an operation's input, turning serde's complaints into Magento's errors:
 /// a missing field is `"%fieldName" is required`, a wrong type names the field.
 pub fn parse_input<T: DeserializeOwned>(input: Value) -> Result<T, ApiError> {
+    // The plain path first; the path-tracking one only to explain a failure.
+    if let Ok(parsed) = T::deserialize(&input) {
+        return Ok(parsed);
+    }
     serde_path_to_error::deserialize(input).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();

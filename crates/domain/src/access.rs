@@ -5,6 +5,7 @@
 
 use crate::tokens::{self, TokenKind};
 use crate::{StorageResult, admin};
+use std::borrow::Cow;
 use storegate_db::{Exec, sql};
 use storegate_types::principal::{Grants, Principal};
 use storegate_types::{Acl, ApiError, CustomerId, Effect, ErrorCode, Params, TenantId};
@@ -13,17 +14,18 @@ use storegate_types::{Acl, ApiError, CustomerId, Effect, ErrorCode, Params, Tena
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     pub allowed: bool,
-    pub reason: String,
+    /// Borrowed for the fixed reasons, so that allowing a request allocates nothing.
+    pub reason: Cow<'static, str>,
     /// Present when denied: the error the caller gets.
     pub error: Option<ApiError>,
 }
 
 impl Decision {
-    fn allow(reason: impl Into<String>) -> Decision {
+    fn allow(reason: impl Into<Cow<'static, str>>) -> Decision {
         Decision { allowed: true, reason: reason.into(), error: None }
     }
 
-    fn deny(code: ErrorCode, acl: &Acl, reason: impl Into<String>) -> Decision {
+    fn deny(code: ErrorCode, acl: &Acl, reason: impl Into<Cow<'static, str>>) -> Decision {
         let error = ApiError {
             params: Params::Named(vec![("resources".into(), serde_json::Value::String(acl.describe()))]),
             ..ApiError::new(code)

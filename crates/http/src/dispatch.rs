@@ -2,14 +2,14 @@
 //! route → store view → authenticate → authorise (the one decision) → forced parameters →
 //! parse input → handler → audit → render. No handler can skip a step.
 
-use crate::observe::{RequestId, record_request};
 use crate::render;
 use crate::routes::Lookup;
-use crate::{App, query};
+use crate::{App, observe, query};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
+use futures::FutureExt;
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -45,45 +45,69 @@ fn classify(path: &str) -> Target<'_> {
     }
 }
 
+/// The entry point of every request: gives it a request id, runs it inside the panic
+/// guard, and puts the id on whatever comes back, the panic's 500 included.
+///
+/// Request ids and the panic guard live here rather than in tower layers: each layer
+/// costs a boxed, cloned service per request, which on `/health` was a fifth of the
+/// server's CPU (BENCHMARKS.md), and here the panic response knows the request's id.
 pub async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
+    dispatch_request(app, req).await
+}
+
+pub async fn dispatch_request(app: Arc<App>, req: Request) -> Response {
+    let request_id = observe::request_id(req.headers());
+    let guarded = std::panic::AssertUnwindSafe(handle(app, req, &request_id)).catch_unwind().await;
+    let mut response = guarded.unwrap_or_else(|panic| panic_response(panic, &request_id));
+    // The id was checked to be visible ASCII, so the conversion cannot fail; it reuses the
+    // string's buffer instead of copying it.
+    if let Ok(v) = HeaderValue::from_maybe_shared(bytes::Bytes::from(request_id)) {
+        response.headers_mut().insert(observe::REQUEST_ID_HEADER, v);
+    }
+    response
+}
+
+async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
     let started = Instant::now();
-    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
-    let raw_path = req.uri().path().to_owned();
-    let target = classify(&raw_path);
+    let uri = req.uri().clone();
+    let target = classify(uri.path());
     let surface = target.surface;
     let method = Method::parse(req.method().as_str());
     let (op, raw_params) = match app.routes.lookup(surface, method, target.path) {
         Lookup::Found(op, params) => (op, params),
         Lookup::WrongMethod(allowed) => {
-            let mut r = fail(&app, surface, &ApiError::new(ErrorCode::MethodNotAllowed), &request_id, None);
+            let mut r = fail(&app, surface, &ApiError::new(ErrorCode::MethodNotAllowed), request_id, None);
             let allow = allowed.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ");
             if let Ok(v) = HeaderValue::from_str(&allow) {
                 r.headers_mut().insert(header::ALLOW, v);
             }
             return r;
         }
-        Lookup::NotFound => return fail(&app, surface, &ApiError::new(ErrorCode::RouteNotFound), &request_id, None),
+        Lookup::NotFound => return fail(&app, surface, &ApiError::new(ErrorCode::RouteNotFound), request_id, None),
     };
     let spec = op.spec();
     let store_code = target.store_code.map(str::to_owned);
     let method = op.spec().method;
-    let (principal, outcome) = run(&app, op, method, store_code.as_deref(), raw_params, req, &request_id).await;
+    let (principal, outcome) = run(&app, op, method, store_code.as_deref(), raw_params, req, request_id).await;
     let status = match &outcome {
         Ok(_) => 200,
         Err(e) => app.compat.status(e.code),
     };
-    record_request(spec.id, status, started.elapsed().as_secs_f64());
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let who = principal.reference().name;
+    let seconds = started.elapsed().as_secs_f64();
+    app.metrics.record(spec.id, status, seconds);
     // Probes (health, readiness, metrics) arrive every few seconds; they log at debug.
-    if surface == Surface::System {
-        tracing::debug!(request_id = %request_id, operation = spec.id, principal = %who, status, latency_ms, "request");
-    } else {
-        tracing::info!(request_id = %request_id, operation = spec.id, principal = %who, status, latency_ms, "request");
+    if surface != Surface::System || tracing::enabled!(tracing::Level::DEBUG) {
+        let who = principal.reference().name;
+        let latency_ms = seconds * 1000.0;
+        if surface == Surface::System {
+            tracing::debug!(request_id = %request_id, operation = spec.id, principal = %who, status, latency_ms, "request");
+        } else {
+            tracing::info!(request_id = %request_id, operation = spec.id, principal = %who, status, latency_ms, "request");
+        }
     }
     match outcome {
         Ok(reply) => render::reply(reply),
-        Err(e) => fail(&app, surface, &e, &request_id, Some(spec.id)),
+        Err(e) => fail(&app, surface, &e, request_id, Some(spec.id)),
     }
 }
 
@@ -144,27 +168,27 @@ async fn run(
         host: app.host.clone(),
         request_id: request_id.to_owned(),
     };
-    let result = match tokio::time::timeout(app.request_timeout, op.invoke(&cx, input.clone())).await {
-        Ok(r) => r,
-        Err(_) => Err(ApiError::new(ErrorCode::Timeout)),
+    // Only audited operations need their input after the call.
+    let (call_input, kept_input) = if spec.audits_success() { (input.clone(), input) } else { (input, Value::Null) };
+    let result = if spec.surface == Surface::System {
+        // Probes answer at once (readiness bounds its own database check).
+        op.invoke(&cx, call_input).await
+    } else {
+        match tokio::time::timeout(app.request_timeout, op.invoke(&cx, call_input)).await {
+            Ok(r) => r,
+            Err(_) => Err(ApiError::new(ErrorCode::Timeout)),
+        }
     };
-    audit.record(&input, result.as_ref().map(Reply::as_json)).await;
+    audit.record(&kept_input, result.as_ref().map(Reply::as_json)).await;
     (principal, result)
 }
 
-async fn resolve_store(app: &App, surface: Surface, code: Option<&str>) -> Result<StoreView, ApiError> {
+async fn resolve_store(app: &App, surface: Surface, code: Option<&str>) -> Result<Arc<StoreView>, ApiError> {
     if surface == Surface::System {
-        return Ok(StoreView {
-            id: 0,
-            code: store::ADMIN_CODE.into(),
-            name: "Admin".into(),
-            website_id: 0,
-            group_id: 0,
-            is_active: true,
-        });
+        return Ok(app.system_store.clone());
     }
     let mut reader = app.db.reader().await.map_err(storegate_domain::storage)?;
-    match code {
+    let view = match code {
         None => store::default_view(&mut reader, app.tenant).await,
         Some("all") => store::view_by_code(&mut reader, app.tenant, store::ADMIN_CODE)
             .await?
@@ -174,7 +198,8 @@ async fn resolve_store(app: &App, surface: Surface, code: Option<&str>) -> Resul
             .await?
             .filter(|v| v.id != 0)
             .ok_or_else(|| ApiError::new(ErrorCode::RouteNotFound)),
-    }
+    };
+    view.map(Arc::new)
 }
 
 /// A Bearer token becomes a principal; anything else is anonymous. Anonymous operations
@@ -217,11 +242,11 @@ async fn read_input(
     raw_params: Vec<(String, String)>,
     req: Request,
 ) -> Result<Value, ApiError> {
-    let query = req.uri().query().unwrap_or("");
-    let mut input = match query::parse(query) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => Map::new(),
-        Err(e) => return Err(ApiError::invalid_value("query", Value::String(e.0))),
+    let mut input = match req.uri().query().filter(|q| !q.is_empty()).map(query::parse) {
+        None => Map::new(),
+        Some(Ok(Value::Object(m))) => m,
+        Some(Ok(_)) => Map::new(),
+        Some(Err(e)) => return Err(ApiError::invalid_value("query", Value::String(e.0))),
     };
     if method != Method::Get
         && let Some(Value::Object(body)) = read_body(app, req).await?
@@ -273,7 +298,7 @@ struct Audit<'a> {
     op: &'static dyn ErasedOp,
     request_id: &'a str,
     principal: &'a Principal,
-    store: &'a StoreView,
+    store: &'a Arc<StoreView>,
     decision: &'a Decision,
 }
 
@@ -294,7 +319,7 @@ impl Audit<'_> {
             _ if denied => (
                 self.app.compat.status(self.decision.error.as_ref().map_or(ErrorCode::Forbidden, |e| e.code)),
                 format!("{} was denied \"{}\": {}", who.name, spec.summary.trim_end_matches('.'), self.decision.reason),
-                Some(self.decision.reason.clone()),
+                Some(self.decision.reason.to_string()),
             ),
             Ok(_) => (200, storegate_api::audit::render(spec.audit, &who.name, &store, input, output), None),
             Err(e) => (
@@ -323,16 +348,16 @@ impl Audit<'_> {
     }
 }
 
-/// A handler panicked: log it with a report id and answer a Magento-shaped 500.
-pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+/// A handler panicked: log it under the request id, which is also the report id the
+/// caller sees, and answer a Magento-shaped 500 without the panic's detail.
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>, request_id: &str) -> Response<Body> {
     let detail = panic
         .downcast_ref::<String>()
         .map(String::as_str)
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("unknown panic");
-    let report = uuid::Uuid::new_v4().simple().to_string();
-    tracing::error!(report_id = %report, panic = detail, "handler panicked");
-    let body = render::magento_error_body(&ApiError::internal(detail), &report);
+    tracing::error!(request_id, panic = detail, "handler panicked");
+    let body = render::magento_error_body(&ApiError::internal(detail), request_id);
     render::json_response(StatusCode::INTERNAL_SERVER_ERROR, &body)
 }
 

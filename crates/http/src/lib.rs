@@ -20,7 +20,6 @@ use std::time::Duration;
 use storegate_api::{Host, Settings};
 use storegate_db::Db;
 use storegate_types::TenantId;
-use tower_http::catch_panic::CatchPanicLayer;
 
 /// How the HTTP server behaves.
 #[derive(Debug, Clone)]
@@ -51,6 +50,9 @@ pub struct App {
     pub settings: Arc<Settings>,
     pub host: Arc<dyn Host>,
     pub compat: StatusCompat,
+    pub metrics: observe::RequestMetrics,
+    /// The store view system operations run in (they belong to no store view).
+    pub system_store: Arc<storegate_domain::store::StoreView>,
     pub body_limit: usize,
     pub request_timeout: Duration,
 }
@@ -97,29 +99,76 @@ impl App {
             routes,
             settings: Arc::new(settings),
             compat: StatusCompat { magento: config.magento_status_compat },
+            metrics: observe::RequestMetrics::default(),
+            system_store: Arc::new(storegate_domain::store::StoreView {
+                id: 0,
+                code: storegate_domain::store::ADMIN_CODE.into(),
+                name: "Admin".into(),
+                website_id: 0,
+                group_id: 0,
+                is_active: true,
+            }),
             body_limit: config.body_limit,
             request_timeout: config.request_timeout,
         })
     }
 
-    /// The axum router: every request goes to the dispatcher, inside the middleware.
+    /// An axum router sending every request to the dispatcher, for embedding storegate in
+    /// another axum application; [`serve`] does without it.
     pub fn router(self) -> Router {
-        Router::new()
-            .fallback(dispatch::dispatch)
-            .with_state(Arc::new(self))
-            .layer(CatchPanicLayer::custom(dispatch::panic_response))
-            .layer(axum::middleware::from_fn(observe::request_id))
+        Router::new().fallback(dispatch::dispatch).with_state(Arc::new(self))
     }
 }
 
 /// Serves until `shutdown` completes, then stops accepting and lets in-flight requests
 /// finish.
+///
+/// Connections are served by hyper directly: routing happens in the dispatcher from the
+/// registry, so a router in front would only add a boxed service per request.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.router()).with_graceful_shutdown(shutdown).await
+    observe::start_upkeep();
+    let app = Arc::new(app);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    // Headers must arrive within 30 s (slow clients cannot hold connections forever).
+    http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(Duration::from_secs(30)).keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(conn) => conn,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait and keep serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+            let app = app.clone();
+            async move {
+                Ok::<_, std::convert::Infallible>(dispatch::dispatch_request(app, req.map(axum::body::Body::new)).await)
+            }
+        });
+        let conn = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 #[cfg(test)]

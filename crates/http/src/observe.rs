@@ -1,36 +1,40 @@
 //! Metrics and request ids. Metrics go through the `metrics` facade to a Prometheus
 //! recorder installed once per process; `/metrics` renders it.
 
-use axum::extract::Request;
-use axum::http::HeaderValue;
-use axum::middleware::Next;
-use axum::response::Response;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{OnceLock, RwLock};
 use storegate_db::Db;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// The request id of the current request, set by [`request_id`].
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
-
-/// Echoes a valid incoming `X-Request-Id` (1–128 visible ASCII characters from a safe
-/// set), otherwise makes a fresh one, and puts it on the response.
-pub async fn request_id(mut req: Request, next: Next) -> Response {
-    let id = req
-        .headers()
+/// Echoes a valid incoming `X-Request-Id` (1–128 characters from a safe set), otherwise
+/// makes a fresh one.
+pub fn request_id(headers: &axum::http::HeaderMap) -> String {
+    headers
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
         .filter(|v| is_valid_request_id(v))
         .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
-    req.extensions_mut().insert(RequestId(id.clone()));
-    let mut response = next.run(req).await;
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID_HEADER, v);
+        .unwrap_or_else(new_request_id)
+}
+
+/// A process-unique id: a random per-process prefix and a counter, 32 hex characters like
+/// a UUID. Request ids need to be unique, not unguessable, and this costs no system call.
+pub fn new_request_id() -> String {
+    static PREFIX: OnceLock<u64> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let prefix = *PREFIX.get_or_init(|| uuid::Uuid::new_v4().as_u64_pair().0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = String::with_capacity(32);
+    for word in [prefix, n] {
+        for shift in (0..16).rev() {
+            id.push(HEX[((word >> (shift * 4)) & 0xf) as usize] as char);
+        }
     }
-    response
+    id
 }
 
 pub fn is_valid_request_id(v: &str) -> bool {
@@ -54,10 +58,50 @@ pub fn prometheus() -> &'static PrometheusHandle {
     })
 }
 
-pub fn record_request(operation: &'static str, status: u16, seconds: f64) {
-    let status = status.to_string();
-    metrics::counter!("storegate_requests_total", "operation" => operation, "status" => status).increment(1);
-    metrics::histogram!("storegate_request_duration_seconds", "operation" => operation).record(seconds);
+/// Metric handles per operation and status, registered once: looking a labelled metric up
+/// in the recorder on every request costs more than the request it measures.
+#[derive(Default)]
+pub struct RequestMetrics {
+    handles: RwLock<HashMap<(&'static str, u16), (metrics::Counter, metrics::Histogram)>>,
+}
+
+impl RequestMetrics {
+    pub fn record(&self, operation: &'static str, status: u16, seconds: f64) {
+        if let Ok(handles) = self.handles.read()
+            && let Some((count, duration)) = handles.get(&(operation, status))
+        {
+            count.increment(1);
+            duration.record(seconds);
+            return;
+        }
+        let count =
+            metrics::counter!("storegate_requests_total", "operation" => operation, "status" => status.to_string());
+        let duration = metrics::histogram!("storegate_request_duration_seconds", "operation" => operation);
+        count.increment(1);
+        duration.record(seconds);
+        if let Ok(mut handles) = self.handles.write() {
+            handles.insert((operation, status), (count, duration));
+        }
+    }
+}
+
+/// Histogram samples queue up in the recorder until drained into their buckets; without
+/// this they grow without bound between scrapes (tens of megabytes a minute under load).
+/// Starts one draining task per process.
+pub fn start_upkeep() {
+    static STARTED: OnceLock<()> = OnceLock::new();
+    if tokio::runtime::Handle::try_current().is_err() {
+        return;
+    }
+    STARTED.get_or_init(|| {
+        tokio::spawn(async {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+            loop {
+                tick.tick().await;
+                prometheus().run_upkeep();
+            }
+        });
+    });
 }
 
 pub fn render(db: &Db) -> String {

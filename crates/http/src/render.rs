@@ -28,6 +28,7 @@ const JSON: &str = "application/json; charset=utf-8";
 pub fn reply(reply: Reply) -> Response {
     match reply {
         Reply::Json(v) => json_response(StatusCode::OK, &v),
+        Reply::JsonBytes(body) => json_bytes(StatusCode::OK, body),
         Reply::Text { body, content_type } => {
             let mut r = body.into_response();
             r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -37,7 +38,10 @@ pub fn reply(reply: Reply) -> Response {
 }
 
 pub fn json_response(status: StatusCode, v: &Value) -> Response {
-    let body = serde_json::to_vec(v).unwrap_or_else(|_| b"null".to_vec());
+    json_bytes(status, serde_json::to_vec(v).unwrap_or_else(|_| b"null".to_vec()))
+}
+
+fn json_bytes(status: StatusCode, body: Vec<u8>) -> Response {
     let mut r = (status, body).into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
     r

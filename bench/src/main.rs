@@ -52,8 +52,12 @@ enum Cmd {
         products: usize,
         #[arg(long, default_value_t = 64)]
         connections: usize,
-        #[arg(long, default_value_t = 15)]
+        #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// Alternating rounds of ceiling and /health; medians are reported, because the
+        /// shared 2-core machine drifts by more than the difference being measured.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
         #[arg(long, default_value = "bench/results/foundation.json")]
         out: PathBuf,
     },
@@ -82,8 +86,8 @@ fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(())
         }
-        Cmd::Foundation { storegate, products, connections, seconds, out } => {
-            foundation(&storegate, products, connections, seconds, &out)
+        Cmd::Foundation { storegate, products, connections, seconds, rounds, out } => {
+            foundation(&storegate, products, &Rounds { connections, seconds, rounds }, &out)
         }
     }
 }
@@ -212,7 +216,53 @@ fn machine() -> Machine {
     }
 }
 
-fn foundation(binary: &Path, products: usize, connections: usize, seconds: u64, out: &Path) -> anyhow::Result<()> {
+/// How the throughput comparison runs.
+struct Rounds {
+    connections: usize,
+    seconds: u64,
+    rounds: usize,
+}
+
+/// CPU seconds a process has used so far (user + system), from /proc (Linux).
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// One measured run, with the server's CPU time per request.
+#[derive(Serialize, Clone)]
+struct Measured {
+    #[serde(flatten)]
+    report: load::Report,
+    server_cpu_us_per_request: f64,
+}
+
+fn measure(rt: &tokio::runtime::Runtime, url: &str, pid: u32, r: &Rounds) -> anyhow::Result<Measured> {
+    let load = load::Load {
+        url: url.to_owned(),
+        headers: vec![],
+        connections: r.connections,
+        warmup: Duration::ZERO,
+        duration: Duration::from_secs(r.seconds),
+    };
+    rt.block_on(load::run(&load::Load { duration: Duration::from_secs(2), ..load.clone() }))?;
+    let before = cpu_seconds(pid).unwrap_or(0.0);
+    let report = rt.block_on(load::run(&load))?;
+    let used = cpu_seconds(pid).unwrap_or(0.0) - before;
+    let per_request = if report.requests > 0 { used * 1e6 / report.requests as f64 } else { 0.0 };
+    Ok(Measured { report, server_cpu_us_per_request: per_request })
+}
+
+fn median_by(runs: &[Measured], key: impl Fn(&Measured) -> f64) -> Measured {
+    let mut sorted = runs.to_vec();
+    sorted.sort_by(|a, b| key(a).total_cmp(&key(b)));
+    sorted[sorted.len() / 2].clone()
+}
+
+fn foundation(binary: &Path, products: usize, rounds: &Rounds, out: &Path) -> anyhow::Result<()> {
     if !binary.exists() {
         bail!("{} not found; build it first: cargo build --release -p storegate", binary.display());
     }
@@ -240,17 +290,8 @@ fn foundation(binary: &Path, products: usize, connections: usize, seconds: u64, 
     let idle_rss = current_rss_mib(server.0.id());
     eprintln!("start-up to /ready on {products} products: {startup_ms:.0} ms, RSS {idle_rss:?} MiB");
 
-    // 3. /health against the ceiling, same connections and duration, one after the other.
+    // 3. /health against the ceiling: same connections and duration, alternating rounds.
     let rt = client_runtime()?;
-    let run = |url: String| {
-        rt.block_on(load::run(&load::Load {
-            url,
-            headers: vec![],
-            connections,
-            warmup: Duration::from_secs(3),
-            duration: Duration::from_secs(seconds),
-        }))
-    };
     let ceiling_port = free_port()?;
     let ceiling = Server(
         Command::new(&me)
@@ -258,27 +299,48 @@ fn foundation(binary: &Path, products: usize, connections: usize, seconds: u64, 
             .stdout(Stdio::null())
             .spawn()?,
     );
-    wait_ready(&format!("http://127.0.0.1:{ceiling_port}/json"), Instant::now(), Duration::from_secs(10))?;
-    let ceiling_report = run(format!("http://127.0.0.1:{ceiling_port}/json"))?;
-    drop(ceiling);
-    let health_report = run(format!("http://{listen}/health"))?;
+    let ceiling_url = format!("http://127.0.0.1:{ceiling_port}/json");
+    wait_ready(&ceiling_url, Instant::now(), Duration::from_secs(10))?;
+    let health_url = format!("http://{listen}/health");
+    let (mut ceiling_runs, mut health_runs) = (Vec::new(), Vec::new());
+    for round in 1..=rounds.rounds {
+        ceiling_runs.push(measure(&rt, &ceiling_url, ceiling.0.id(), rounds)?);
+        health_runs.push(measure(&rt, &health_url, server.0.id(), rounds)?);
+        eprintln!(
+            "round {round}: ceiling {:.0} req/s, /health {:.0} req/s",
+            ceiling_runs.last().map_or(0.0, |m| m.report.requests_per_second),
+            health_runs.last().map_or(0.0, |m| m.report.requests_per_second)
+        );
+    }
     let health_rss = peak_rss_mib(server.0.id());
+    drop(ceiling);
     drop(server);
     let _ = std::fs::remove_dir_all(&data);
 
-    let ratio = health_report.requests_per_second / ceiling_report.requests_per_second;
+    let rps = |m: &Measured| m.report.requests_per_second;
+    let ceiling_median = median_by(&ceiling_runs, rps);
+    let health_median = median_by(&health_runs, rps);
+    let ratio = rps(&health_median) / rps(&ceiling_median);
+    let cpu = |runs: &[Measured]| median_by(runs, |m| m.server_cpu_us_per_request).server_cpu_us_per_request;
+    let (ceiling_cpu, health_cpu) = (cpu(&ceiling_runs), cpu(&health_runs));
     let result = json!({
         "machine": machine(),
         "products": products,
         "demo": {"seconds": demo_seconds, "peak_rss_mib": demo_rss},
         "startup": {"to_ready_ms": startup_ms, "rss_mib": idle_rss},
-        "load": {"connections": connections, "seconds": seconds, "ceiling": ceiling_report, "health": health_report,
-                 "health_over_ceiling": ratio, "server_peak_rss_mib": health_rss},
+        "load": {"connections": rounds.connections, "seconds": rounds.seconds, "rounds": rounds.rounds,
+                 "ceiling_runs": ceiling_runs, "health_runs": health_runs,
+                 "ceiling_median": ceiling_median, "health_median": health_median,
+                 "health_over_ceiling": ratio,
+                 "server_cpu_us_per_request": {"ceiling": ceiling_cpu, "health": health_cpu},
+                 "server_peak_rss_mib": health_rss},
     });
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)?;
     }
     std::fs::write(out, serde_json::to_string_pretty(&result)?)?;
+    let m = machine();
+    println!("Machine: {} CPUs ({}), {:.0} GiB; commit {}\n", m.cpus, m.cpu_model, m.memory_gib, m.commit);
     println!("| measurement | result |\n|---|---|");
     println!(
         "| `storegate demo --products {products}` until /ready | {demo_seconds:.1} s, peak RSS {:.0} MiB |",
@@ -288,11 +350,14 @@ fn foundation(binary: &Path, products: usize, connections: usize, seconds: u64, 
         "| start-up to /ready, existing {products}-product database | {startup_ms:.0} ms, RSS {:.0} MiB |",
         idle_rss.unwrap_or(0.0)
     );
-    for (name, r) in
-        [("ceiling: minimal axum, fixed 314-byte JSON", &ceiling_report), ("storegate GET /health", &health_report)]
-    {
+    let (c, s, n) = (rounds.connections, rounds.seconds, rounds.rounds);
+    for (name, r, cpu) in [
+        ("ceiling: minimal axum, fixed 314-byte JSON", &ceiling_median, ceiling_cpu),
+        ("storegate GET /health", &health_median, health_cpu),
+    ] {
+        let r = &r.report;
         println!(
-            "| {name}, {connections} connections, {seconds} s | {:.0} req/s, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.1} ms, errors {}, non-2xx {} |",
+            "| {name}, {c} connections, median of {n} × {s} s | {:.0} req/s, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.1} ms, errors {}, non-2xx {}; server CPU {cpu:.1} µs/request |",
             r.requests_per_second, r.p50_ms, r.p90_ms, r.p99_ms, r.max_ms, r.errors, r.non_2xx
         );
     }

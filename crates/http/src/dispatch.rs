@@ -73,8 +73,8 @@ async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
     let target = classify(uri.path());
     let surface = target.surface;
     let method = Method::parse(req.method().as_str());
-    let (op, raw_params) = match app.routes.lookup(surface, method, target.path) {
-        Lookup::Found(op, params) => (op, params),
+    let (routed, raw_params) = match app.routes.lookup(surface, method, target.path) {
+        Lookup::Found(routed, params) => (routed, params),
         Lookup::WrongMethod(allowed) => {
             let mut r = fail(&app, surface, &ApiError::new(ErrorCode::MethodNotAllowed), request_id, None);
             let allow = allowed.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ");
@@ -85,16 +85,17 @@ async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
         }
         Lookup::NotFound => return fail(&app, surface, &ApiError::new(ErrorCode::RouteNotFound), request_id, None),
     };
+    let op = routed.op;
     let spec = op.spec();
     let store_code = target.store_code.map(str::to_owned);
-    let method = op.spec().method;
+    let method = spec.method;
     let (principal, outcome) = run(&app, op, method, store_code.as_deref(), raw_params, req, request_id).await;
     let status = match &outcome {
         Ok(_) => 200,
         Err(e) => app.compat.status(e.code),
     };
     let seconds = started.elapsed().as_secs_f64();
-    app.metrics.record(spec.id, status, seconds);
+    app.metrics.record(routed.index, status, seconds);
     // Probes (health, readiness, metrics) arrive every few seconds; they log at debug.
     if surface != Surface::System || tracing::enabled!(tracing::Level::DEBUG) {
         let who = principal.reference().name;

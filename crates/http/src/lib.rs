@@ -99,7 +99,7 @@ impl App {
             routes,
             settings: Arc::new(settings),
             compat: StatusCompat { magento: config.magento_status_compat },
-            metrics: observe::RequestMetrics::default(),
+            metrics: observe::RequestMetrics::new(operations),
             system_store: Arc::new(storegate_domain::store::StoreView {
                 id: 0,
                 code: storegate_domain::store::ADMIN_CODE.into(),
@@ -190,7 +190,9 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("/");
             match table.lookup(s.surface, Some(s.method), &concrete) {
-                Lookup::Found(found, _) => assert_eq!(found.spec().id, s.id, "{concrete} routes to another operation"),
+                Lookup::Found(found, _) => {
+                    assert_eq!(found.op.spec().id, s.id, "{concrete} routes to another operation")
+                }
                 _ => panic!("{} {} is declared but not routed", s.method.as_str(), s.path),
             }
         }

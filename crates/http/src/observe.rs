@@ -2,18 +2,17 @@
 //! recorder installed once per process; `/metrics` renders it.
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{OnceLock, RwLock};
 use storegate_db::Db;
 
-pub const REQUEST_ID_HEADER: &str = "x-request-id";
+pub const REQUEST_ID_HEADER: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
 
 /// Echoes a valid incoming `X-Request-Id` (1–128 characters from a safe set), otherwise
 /// makes a fresh one.
 pub fn request_id(headers: &axum::http::HeaderMap) -> String {
     headers
-        .get(REQUEST_ID_HEADER)
+        .get(&REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
         .filter(|v| is_valid_request_id(v))
         .map(str::to_owned)
@@ -58,29 +57,48 @@ pub fn prometheus() -> &'static PrometheusHandle {
     })
 }
 
-/// Metric handles per operation and status, registered once: looking a labelled metric up
-/// in the recorder on every request costs more than the request it measures.
-#[derive(Default)]
+/// Metric handles per operation (by registry index) and status, registered once: looking
+/// a labelled metric up in the recorder on every request costs more than the request.
 pub struct RequestMetrics {
-    handles: RwLock<HashMap<(&'static str, u16), (metrics::Counter, metrics::Histogram)>>,
+    operations: Vec<OperationMetrics>,
+}
+
+struct OperationMetrics {
+    id: &'static str,
+    duration: metrics::Histogram,
+    /// Counters by status; a handful per operation, so a short list beats a map.
+    counts: RwLock<Vec<(u16, metrics::Counter)>>,
 }
 
 impl RequestMetrics {
-    pub fn record(&self, operation: &'static str, status: u16, seconds: f64) {
-        if let Ok(handles) = self.handles.read()
-            && let Some((count, duration)) = handles.get(&(operation, status))
+    pub fn new(operations: &[&'static dyn storegate_api::ErasedOp]) -> Self {
+        let operations = operations
+            .iter()
+            .map(|op| {
+                let id = op.spec().id;
+                OperationMetrics {
+                    id,
+                    duration: metrics::histogram!("storegate_request_duration_seconds", "operation" => id),
+                    counts: RwLock::new(Vec::new()),
+                }
+            })
+            .collect();
+        RequestMetrics { operations }
+    }
+
+    pub fn record(&self, operation: usize, status: u16, seconds: f64) {
+        let Some(op) = self.operations.get(operation) else { return };
+        op.duration.record(seconds);
+        if let Ok(counts) = op.counts.read()
+            && let Some((_, count)) = counts.iter().find(|(s, _)| *s == status)
         {
             count.increment(1);
-            duration.record(seconds);
             return;
         }
-        let count =
-            metrics::counter!("storegate_requests_total", "operation" => operation, "status" => status.to_string());
-        let duration = metrics::histogram!("storegate_request_duration_seconds", "operation" => operation);
+        let count = metrics::counter!("storegate_requests_total", "operation" => op.id, "status" => status.to_string());
         count.increment(1);
-        duration.record(seconds);
-        if let Ok(mut handles) = self.handles.write() {
-            handles.insert((operation, status), (count, duration));
+        if let Ok(mut counts) = op.counts.write() {
+            counts.push((status, count));
         }
     }
 }

@@ -42,7 +42,8 @@ pub fn json_response(status: StatusCode, v: &Value) -> Response {
 }
 
 fn json_bytes(status: StatusCode, body: Vec<u8>) -> Response {
-    let mut r = (status, body).into_response();
+    let mut r = Response::new(axum::body::Body::from(body));
+    *r.status_mut() = status;
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
     r
 }

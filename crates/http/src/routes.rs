@@ -6,12 +6,19 @@ use std::collections::HashMap;
 use storegate_api::{ErasedOp, Method, Surface};
 
 pub struct RouteTable {
-    by_method: HashMap<(Surface, Method), Router<&'static dyn ErasedOp>>,
+    by_method: HashMap<(Surface, Method), Router<Routed>>,
     count: usize,
 }
 
+/// An operation and its position in the registry (per-operation state is kept by index).
+#[derive(Clone, Copy)]
+pub struct Routed {
+    pub op: &'static dyn ErasedOp,
+    pub index: usize,
+}
+
 pub enum Lookup {
-    Found(&'static dyn ErasedOp, Vec<(String, String)>),
+    Found(Routed, Vec<(String, String)>),
     /// The path exists under these other methods.
     WrongMethod(Vec<Method>),
     NotFound,
@@ -19,13 +26,13 @@ pub enum Lookup {
 
 impl RouteTable {
     pub fn build(ops: &[&'static dyn ErasedOp]) -> Result<RouteTable, String> {
-        let mut by_method: HashMap<(Surface, Method), Router<&'static dyn ErasedOp>> = HashMap::new();
-        for op in ops {
+        let mut by_method: HashMap<(Surface, Method), Router<Routed>> = HashMap::new();
+        for (index, op) in ops.iter().enumerate() {
             let s = op.spec();
             by_method
                 .entry((s.surface, s.method))
                 .or_default()
-                .insert(s.path, *op)
+                .insert(s.path, Routed { op: *op, index })
                 .map_err(|e| format!("{} {} ({}): {e}", s.method.as_str(), s.path, s.id))?;
         }
         Ok(RouteTable { by_method, count: ops.len() })

@@ -277,6 +277,19 @@ pub trait Exec: Send {
     fn fetch_scalar<T: FromValue + Send>(&mut self, q: Query) -> impl Future<Output = Result<T, DbError>> + Send {
         async move { self.fetch_one(q).await?.at(0) }
     }
+
+    /// The first column of the first row, if there is a row.
+    fn fetch_optional_scalar<T: FromValue + Send>(
+        &mut self,
+        q: Query,
+    ) -> impl Future<Output = Result<Option<T>, DbError>> + Send {
+        async move { self.fetch_optional(q).await?.map(|r| r.at(0)).transpose() }
+    }
+
+    /// The first column of every row, converted.
+    fn fetch_column<T: FromValue + Send>(&mut self, q: Query) -> impl Future<Output = Result<Vec<T>, DbError>> + Send {
+        async move { self.fetch_all(q).await?.iter().map(|r| r.at(0)).collect() }
+    }
 }
 
 impl Exec for Db {

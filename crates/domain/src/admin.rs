@@ -87,18 +87,7 @@ pub async fn credentials(
 
 pub async fn grants(ex: &mut impl Exec, tenant: TenantId, role: Option<RoleId>) -> Result<Grants, ApiError> {
     let Some(role) = role else { return Ok(Grants::default()) };
-    let rows = ex
-        .fetch_all(sql!(
-            "SELECT resource FROM admin_role_resources WHERE tenant_id = $1 AND role_id = $2",
-            tenant.0,
-            role.0
-        ))
-        .await
-        .storage()?;
-    let mut ids = Vec::with_capacity(rows.len());
-    for r in rows {
-        ids.push(r.at::<String>(0).storage()?);
-    }
+    let ids: Vec<String> = role_resources(ex, tenant, role).await?;
     Ok(Grants::from_resources(ids.iter().filter_map(|id| AclResource::from_id(id))))
 }
 
@@ -209,15 +198,13 @@ pub async fn find_role(ex: &mut impl Exec, tenant: TenantId, name: &str) -> Resu
 }
 
 async fn role_resources(ex: &mut impl Exec, tenant: TenantId, role: RoleId) -> Result<Vec<String>, ApiError> {
-    let rows = ex
-        .fetch_all(sql!(
-            "SELECT resource FROM admin_role_resources WHERE tenant_id = $1 AND role_id = $2 ORDER BY resource",
-            tenant.0,
-            role.0
-        ))
-        .await
-        .storage()?;
-    rows.iter().map(|r| r.at::<String>(0)).collect::<Result<_, _>>().storage()
+    ex.fetch_column(sql!(
+        "SELECT resource FROM admin_role_resources WHERE tenant_id = $1 AND role_id = $2 ORDER BY resource",
+        tenant.0,
+        role.0
+    ))
+    .await
+    .storage()
 }
 
 pub async fn list_roles(ex: &mut impl Exec, tenant: TenantId) -> Result<Vec<Role>, ApiError> {

@@ -105,30 +105,26 @@ pub async fn ensure(ex: &mut impl Exec, tenant: TenantId, def: &AttributeDef<'_>
 }
 
 pub async fn id_by_code(ex: &mut impl Exec, tenant: TenantId, code: &str) -> Result<Option<i64>, ApiError> {
-    let row = ex
-        .fetch_optional(sql!(
-            "SELECT id FROM attributes WHERE tenant_id = $1 AND entity_type = $2 AND code = $3",
-            tenant.0,
-            PRODUCT_ENTITY,
-            code.to_owned()
-        ))
-        .await
-        .storage()?;
-    row.map(|r| r.at(0)).transpose().storage()
+    ex.fetch_optional_scalar(sql!(
+        "SELECT id FROM attributes WHERE tenant_id = $1 AND entity_type = $2 AND code = $3",
+        tenant.0,
+        PRODUCT_ENTITY,
+        code.to_owned()
+    ))
+    .await
+    .storage()
 }
 
 /// The frontend input of a product attribute, if it exists.
 pub async fn input_of(ex: &mut impl Exec, tenant: TenantId, code: &str) -> Result<Option<String>, ApiError> {
-    let row = ex
-        .fetch_optional(sql!(
-            "SELECT frontend_input FROM attributes WHERE tenant_id = $1 AND entity_type = $2 AND code = $3",
-            tenant.0,
-            PRODUCT_ENTITY,
-            code.to_owned()
-        ))
-        .await
-        .storage()?;
-    row.map(|r| r.at(0)).transpose().storage()
+    ex.fetch_optional_scalar(sql!(
+        "SELECT frontend_input FROM attributes WHERE tenant_id = $1 AND entity_type = $2 AND code = $3",
+        tenant.0,
+        PRODUCT_ENTITY,
+        code.to_owned()
+    ))
+    .await
+    .storage()
 }
 
 /// The option id for `label`, created (at the end of the list) if missing.
@@ -138,8 +134,8 @@ pub async fn ensure_option(
     attribute_id: i64,
     label: &str,
 ) -> Result<i64, ApiError> {
-    let row = ex
-        .fetch_optional(sql!(
+    let existing = ex
+        .fetch_optional_scalar(sql!(
             "SELECT id FROM attribute_options WHERE tenant_id = $1 AND attribute_id = $2 AND label = $3",
             tenant.0,
             attribute_id,
@@ -147,8 +143,8 @@ pub async fn ensure_option(
         ))
         .await
         .storage()?;
-    if let Some(r) = row {
-        return r.at(0).storage();
+    if let Some(id) = existing {
+        return Ok(id);
     }
     let sort_order: i64 = ex
         .fetch_scalar(sql!(
@@ -210,8 +206,8 @@ pub async fn assign_to_set(
 /// The id of the product attribute set `name`, created (from the default set's attributes)
 /// if missing.
 pub async fn ensure_product_set(ex: &mut impl Exec, tenant: TenantId, name: &str) -> Result<i64, ApiError> {
-    let row = ex
-        .fetch_optional(sql!(
+    let existing = ex
+        .fetch_optional_scalar(sql!(
             "SELECT id FROM attribute_sets WHERE tenant_id = $1 AND entity_type = $2 AND name = $3",
             tenant.0,
             PRODUCT_ENTITY,
@@ -219,8 +215,8 @@ pub async fn ensure_product_set(ex: &mut impl Exec, tenant: TenantId, name: &str
         ))
         .await
         .storage()?;
-    if let Some(r) = row {
-        return r.at(0).storage();
+    if let Some(id) = existing {
+        return Ok(id);
     }
     let id = ids::next(ex, tenant, "attribute_set").await.storage()?;
     ex.execute(sql!(

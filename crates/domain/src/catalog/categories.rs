@@ -101,16 +101,14 @@ pub async fn child_by_name(
     parent_id: i64,
     name: &str,
 ) -> Result<Option<i64>, ApiError> {
-    let row = ex
-        .fetch_optional(sql!(
-            "SELECT id FROM categories WHERE tenant_id = $1 AND parent_id = $2 AND name = $3 ORDER BY id LIMIT 1",
-            tenant.0,
-            parent_id,
-            name.to_owned()
-        ))
-        .await
-        .storage()?;
-    row.map(|r| r.at(0)).transpose().storage()
+    ex.fetch_optional_scalar(sql!(
+        "SELECT id FROM categories WHERE tenant_id = $1 AND parent_id = $2 AND name = $3 ORDER BY id LIMIT 1",
+        tenant.0,
+        parent_id,
+        name.to_owned()
+    ))
+    .await
+    .storage()
 }
 
 /// Walks `names` down from `root`, creating missing categories; answers every node's id.

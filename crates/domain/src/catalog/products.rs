@@ -271,11 +271,13 @@ async fn first_existing_sku(ex: &mut impl Exec, tenant: TenantId, skus: &[String
 }
 
 pub async fn id_by_sku(ex: &mut impl Exec, tenant: TenantId, sku: &str) -> Result<Option<i64>, ApiError> {
-    let row = ex
-        .fetch_optional(sql!("SELECT id FROM products WHERE tenant_id = $1 AND sku = $2", tenant.0, sku.to_owned()))
-        .await
-        .storage()?;
-    row.map(|r| r.at(0)).transpose().storage()
+    ex.fetch_optional_scalar(sql!(
+        "SELECT id FROM products WHERE tenant_id = $1 AND sku = $2",
+        tenant.0,
+        sku.to_owned()
+    ))
+    .await
+    .storage()
 }
 
 pub async fn count(ex: &mut impl Exec, tenant: TenantId) -> Result<i64, ApiError> {
@@ -360,16 +362,12 @@ async fn load_details(ex: &mut impl Exec, tenant: TenantId, p: &mut Product, sto
         }
     }
     p.website_ids = ex
-        .fetch_all(sql!(
+        .fetch_column(sql!(
             "SELECT website_id FROM product_websites WHERE tenant_id = $1 AND product_id = $2 ORDER BY website_id",
             t,
             p.id
         ))
         .await
-        .storage()?
-        .iter()
-        .map(|r| r.at(0))
-        .collect::<Result<_, _>>()
         .storage()?;
     p.categories = ex
         .fetch_all(sql!(
@@ -403,16 +401,12 @@ async fn load_details(ex: &mut impl Exec, tenant: TenantId, p: &mut Product, sto
 async fn load_configurable(ex: &mut impl Exec, tenant: TenantId, p: &mut Product) -> Result<(), ApiError> {
     let t = tenant.0;
     p.children = ex
-        .fetch_all(sql!(
+        .fetch_column(sql!(
             "SELECT child_id FROM product_relations WHERE tenant_id = $1 AND parent_id = $2 ORDER BY child_id",
             t,
             p.id
         ))
         .await
-        .storage()?
-        .iter()
-        .map(|r| r.at(0))
-        .collect::<Result<_, _>>()
         .storage()?;
     let supers = ex
         .fetch_all(sql!(

@@ -16,7 +16,15 @@ use storegate_types::TenantId;
 use storegate_types::principal::PrincipalRef;
 
 #[derive(Debug, Parser)]
-#[command(name = "storegate", version, about = "A governed, Magento 2 compatible commerce API platform in one binary.")]
+#[command(
+    name = "storegate",
+    version,
+    about = "A governed, Magento 2 compatible commerce API platform in one binary.",
+    after_help = "Environment only:\n  STOREGATE_ADMIN_USER      admin created on first start [default: admin]\n  \
+                  STOREGATE_ADMIN_PASSWORD  its password; when unset a strong one is generated and printed once\n\n\
+                  Options are read from flags, then STOREGATE_* variables, then the --config TOML file.\n\
+                  `storegate <command> --help` lists each command's options."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub storage: StorageArgs,

@@ -52,6 +52,10 @@ pub async fn run(db: &Db) -> Result<MigrationReport, DbError> {
     for migration in MIGRATIONS {
         let mut tx = db.begin().await?;
         tx.lock(MIGRATION_LOCK_KEY).await?;
+        if db.backend() == Backend::Postgres {
+            // `CREATE TABLE IF NOT EXISTS` would log a NOTICE on every start.
+            tx.execute(sql!("SET LOCAL client_min_messages TO warning")).await?;
+        }
         tx.execute_script(
             "CREATE TABLE IF NOT EXISTS schema_migrations (\
              version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",

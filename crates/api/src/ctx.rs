@@ -1,9 +1,11 @@
 //! What a handler gets besides its input: the database, the tenant and store view the
 //! request runs in, the authenticated principal and the server's settings.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use storegate_db::Db;
+use storegate_domain::crypto::Crypto;
 use storegate_domain::store::StoreView;
 use storegate_domain::tokens::Throttle;
 use storegate_types::TenantId;
@@ -16,15 +18,25 @@ pub struct Settings {
     pub customer_token_lifetime: Duration,
     pub throttle: Throttle,
     pub base_url: String,
+    /// Largest searchCriteria page; also what a search without `pageSize` returns at most.
+    pub max_page_size: i64,
+    /// Where uploaded media (product images) are written; served under `/media/`.
+    pub media_dir: PathBuf,
+    /// Encrypts personal data and credentials at rest.
+    pub crypto: Crypto,
 }
 
-impl Default for Settings {
-    fn default() -> Self {
+impl Settings {
+    /// Settings for tests and embedding: defaults with the given key and media directory.
+    pub fn new(crypto: Crypto, media_dir: PathBuf) -> Settings {
         Settings {
             admin_token_lifetime: Duration::from_secs(4 * 3600),
             customer_token_lifetime: Duration::from_secs(3600),
             throttle: Throttle::default(),
             base_url: "http://127.0.0.1:8080".into(),
+            max_page_size: 1000,
+            media_dir,
+            crypto,
         }
     }
 }

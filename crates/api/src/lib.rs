@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod ctx;
+pub mod input;
 pub mod openapi;
 pub mod operation;
 pub mod ops;

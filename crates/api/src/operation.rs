@@ -23,6 +23,11 @@ pub enum Reply {
         body: String,
         content_type: &'static str,
     },
+    /// Raw bytes (media files).
+    Binary {
+        body: Vec<u8>,
+        content_type: String,
+    },
 }
 
 impl Reply {
@@ -36,7 +41,7 @@ impl Reply {
     pub fn as_json(&self) -> Option<&Value> {
         match self {
             Reply::Json(v) => Some(v),
-            Reply::JsonBytes(_) | Reply::Text { .. } => None,
+            Reply::JsonBytes(_) | Reply::Text { .. } | Reply::Binary { .. } => None,
         }
     }
 }

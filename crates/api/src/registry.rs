@@ -1,29 +1,30 @@
-//! The one list of operations. Adding an endpoint means adding its `Operation` impl in
-//! `ops/` and one line here; routing, permissions, OpenAPI and audit follow from it.
+//! The list of operations, one explicit list per area. Adding an endpoint means adding its
+//! `Operation` impl in `ops/<area>.rs` and one line in that area's `OPERATIONS`; routing,
+//! permissions, OpenAPI and audit follow from it.
 
 use crate::operation::ErasedOp;
-use crate::ops::{auth, catalog, store, system};
-use crate::register;
+use crate::ops;
+use std::sync::OnceLock;
 
-static OPERATIONS: &[&dyn ErasedOp] = register![
-    system::Health,
-    system::Ready,
-    system::Metrics,
-    system::OpenApi,
-    auth::CreateAdminToken,
-    store::ListStoreViews,
-    store::ListWebsites,
-    store::ListStoreGroups,
-    store::ListStoreConfigs,
-    catalog::ListProductTypes,
-    catalog::GetProduct,
-    catalog::DeleteProduct,
+/// Every area, in the order their operations appear in the OpenAPI document.
+const AREAS: &[&[&dyn ErasedOp]] = &[
+    ops::system::OPERATIONS,
+    ops::auth::OPERATIONS,
+    ops::store::OPERATIONS,
+    ops::directory::OPERATIONS,
+    ops::catalog::OPERATIONS,
+    ops::attributes::OPERATIONS,
+    ops::stock::OPERATIONS,
+    ops::categories::OPERATIONS,
+    ops::customers::OPERATIONS,
+    ops::cms::OPERATIONS,
 ];
 
 pub fn operations() -> &'static [&'static dyn ErasedOp] {
-    OPERATIONS
+    static ALL: OnceLock<Vec<&'static dyn ErasedOp>> = OnceLock::new();
+    ALL.get_or_init(|| AREAS.iter().flat_map(|area| area.iter().copied()).collect())
 }
 
 pub fn find(id: &str) -> Option<&'static dyn ErasedOp> {
-    OPERATIONS.iter().copied().find(|op| op.spec().id == id)
+    operations().iter().copied().find(|op| op.spec().id == id)
 }

@@ -71,7 +71,8 @@ pub struct OpSpec {
 }
 
 impl OpSpec {
-    /// Path parameter names, in order.
+    /// Path parameter names as written in the path, in order (the input field is their
+    /// snake_case form, see [`crate::input::snake_case`]).
     pub fn path_params(&self) -> Vec<&'static str> {
         self.path.split('/').filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect()
     }

@@ -51,7 +51,12 @@ fn path_parameters_are_input_fields() {
         let input = op.input_schema(&mut generator).to_value();
         let defs = generator.definitions().clone();
         for p in op.spec().path_params() {
-            assert!(schema_has_path(&input, &defs, p), "{}: path parameter {p} is not an input field", op.spec().id);
+            let field = storegate_api::input::snake_case(p);
+            assert!(
+                schema_has_path(&input, &defs, &field),
+                "{}: path parameter {p} is not an input field",
+                op.spec().id
+            );
         }
     }
 }

@@ -433,6 +433,17 @@ impl Exec for Tx {
 pub mod dialect {
     use crate::Backend;
 
+    /// A text column read as a number, NULL where the text is not one. SQLite's CAST never
+    /// fails; PostgreSQL's does, so it checks the shape first.
+    pub fn number_or_null(backend: Backend, expr: &str) -> String {
+        match backend {
+            Backend::Sqlite => format!("CAST({expr} AS REAL)"),
+            Backend::Postgres => {
+                format!("(CASE WHEN {expr} ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN CAST({expr} AS DOUBLE PRECISION) END)")
+            }
+        }
+    }
+
     /// Case-insensitive pattern match. SQLite's `LIKE` already ignores ASCII case (as
     /// MySQL's default collation does for Magento); PostgreSQL's `LIKE` does not.
     pub fn ilike(backend: Backend) -> &'static str {

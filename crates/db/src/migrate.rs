@@ -26,6 +26,7 @@ macro_rules! migrations {
 
 migrations! {
     1 "foundation";
+    2 "catalog_customers_cms";
 }
 
 impl Migration {

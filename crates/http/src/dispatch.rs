@@ -73,7 +73,12 @@ async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
     let target = classify(uri.path());
     let surface = target.surface;
     let method = Method::parse(req.method().as_str());
-    let (routed, raw_params) = match app.routes.lookup(surface, method, target.path) {
+    // Clients send `/V1/products/` and `/V1/store/storeConfigs/`: the same route, never a redirect.
+    let path = match target.path.strip_suffix('/') {
+        Some(p) if !p.is_empty() => p,
+        _ => target.path,
+    };
+    let (routed, raw_params) = match app.routes.lookup(surface, method, path) {
         Lookup::Found(routed, params) => (routed, params),
         Lookup::WrongMethod(allowed) => {
             let mut r = fail(&app, surface, &ApiError::new(ErrorCode::MethodNotAllowed), request_id, None);
@@ -254,12 +259,16 @@ async fn read_input(
     {
         input.extend(body);
     }
+    let mut input = match storegate_api::input::normalize_keys(Value::Object(input)) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
     for (name, raw) in raw_params {
         let value = percent_decode_str(&raw)
             .decode_utf8()
             .map_err(|_| ApiError::invalid_value(&name, Value::String(raw.clone())))?
             .into_owned();
-        input.insert(name, Value::String(value));
+        input.insert(storegate_api::input::snake_case(&name), Value::String(value));
     }
     Ok(Value::Object(input))
 }

@@ -34,6 +34,13 @@ pub fn reply(reply: Reply) -> Response {
             r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
             r
         }
+        Reply::Binary { body, content_type } => {
+            let mut r = Response::new(axum::body::Body::from(body));
+            let ct =
+                HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            r.headers_mut().insert(header::CONTENT_TYPE, ct);
+            r
+        }
     }
 }
 

@@ -32,7 +32,7 @@ impl RouteTable {
             by_method
                 .entry((s.surface, s.method))
                 .or_default()
-                .insert(s.path, Routed { op: *op, index })
+                .insert(s.path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(s.path), Routed { op: *op, index })
                 .map_err(|e| format!("{} {} ({}): {e}", s.method.as_str(), s.path, s.id))?;
         }
         Ok(RouteTable { by_method, count: ops.len() })

@@ -56,7 +56,9 @@ async fn a_panic_is_a_500_with_a_report_id_and_serving_continues() {
     )
     .await
     .unwrap();
-    let app = App::with_operations(db, boot.tenant, Settings::default(), &HttpConfig::default(), OPS).unwrap();
+    let crypto = storegate_domain::crypto::Crypto::from_key(&[3u8; 32]);
+    let settings = Settings::new(crypto, test_db.data_dir.path().join("media"));
+    let app = App::with_operations(db, boot.tenant, settings, &HttpConfig::default(), OPS).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(storegate_http::serve(listener, app, std::future::pending()));

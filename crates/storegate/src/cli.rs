@@ -220,7 +220,7 @@ fn fail(e: storegate_types::ApiError) -> anyhow::Error {
 }
 
 async fn admin_command(config: &Config, cmd: AdminCommand) -> anyhow::Result<()> {
-    let (db, boot) = startup::prepare(config).await?;
+    let startup::Prepared { db, boot, .. } = startup::prepare(config).await?;
     announce_generated_password(&boot);
     let tenant = boot.tenant;
     match cmd {
@@ -293,7 +293,7 @@ async fn admin_command(config: &Config, cmd: AdminCommand) -> anyhow::Result<()>
 }
 
 async fn role_command(config: &Config, cmd: RoleCommand) -> anyhow::Result<()> {
-    let (db, boot) = startup::prepare(config).await?;
+    let startup::Prepared { db, boot, .. } = startup::prepare(config).await?;
     announce_generated_password(&boot);
     let tenant = boot.tenant;
     match cmd {
@@ -322,7 +322,7 @@ async fn role_command(config: &Config, cmd: RoleCommand) -> anyhow::Result<()> {
 }
 
 async fn audit_command(config: &Config, cmd: AuditCommand) -> anyhow::Result<()> {
-    let (db, boot) = startup::prepare(config).await?;
+    let startup::Prepared { db, boot, .. } = startup::prepare(config).await?;
     let AuditCommand::Tail { lines, follow } = cmd;
     if !(1..=10_000).contains(&lines) {
         bail!("--lines must be between 1 and 10000");

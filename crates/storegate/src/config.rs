@@ -58,6 +58,11 @@ pub struct StorageArgs {
     /// Log filter, e.g. `info` or `storegate=debug,info`. [default: info]
     #[arg(long, env = "STOREGATE_LOG", global = true, value_name = "FILTER")]
     pub log: Option<String>,
+    /// Key that encrypts personal data and credentials at rest: 32 bytes, base64. Every
+    /// node sharing a database needs the same key. [default: the data directory's
+    /// storegate.key, created on first start]
+    #[arg(long, env = "STOREGATE_ENCRYPTION_KEY", global = true, value_name = "BASE64", hide_env_values = true)]
+    pub encryption_key: Option<Secret>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -113,6 +118,10 @@ pub struct ServeArgs {
     /// SQLite durability: `normal` or `full`. [default: normal]
     #[arg(long, env = "STOREGATE_SQLITE_SYNC", value_name = "MODE")]
     pub sqlite_sync: Option<SqliteSync>,
+    /// Largest searchCriteria page size; a search without one returns at most this many.
+    /// [default: 1000]
+    #[arg(long, env = "STOREGATE_MAX_PAGE_SIZE", value_name = "N")]
+    pub max_page_size: Option<i64>,
     /// PostgreSQL pool size. [default: 16]
     #[arg(long, env = "STOREGATE_DB_MAX_CONNECTIONS", value_name = "N")]
     pub db_max_connections: Option<usize>,
@@ -138,6 +147,8 @@ struct FileConfig {
     lockout_duration: Option<String>,
     sqlite_sync: Option<SqliteSync>,
     db_max_connections: Option<usize>,
+    max_page_size: Option<i64>,
+    encryption_key: Option<Secret>,
     admin_user: Option<String>,
     admin_password: Option<Secret>,
 }
@@ -161,6 +172,8 @@ pub struct Config {
     pub lockout_duration: Duration,
     pub sqlite_sync: SqliteSync,
     pub db_max_connections: usize,
+    pub max_page_size: i64,
+    pub encryption_key: Option<Secret>,
     /// Admin created on first start (`STOREGATE_ADMIN_USER`). [default: admin]
     pub admin_user: String,
     /// Its password (`STOREGATE_ADMIN_PASSWORD`); generated and printed once when unset.
@@ -237,6 +250,8 @@ impl Config {
             )?,
             sqlite_sync: serve.sqlite_sync.or(file.sqlite_sync).unwrap_or(SqliteSync::Normal),
             db_max_connections: serve.db_max_connections.or(file.db_max_connections).unwrap_or(16),
+            max_page_size: serve.max_page_size.or(file.max_page_size).unwrap_or(1000),
+            encryption_key: storage.encryption_key.clone().or(file.encryption_key),
             admin_user,
             admin_password,
         };
@@ -247,6 +262,9 @@ impl Config {
     fn validate(&self) -> anyhow::Result<()> {
         if self.body_limit < 1024 {
             bail!("body_limit must be at least 1024 bytes");
+        }
+        if !(1..=100_000).contains(&self.max_page_size) {
+            bail!("max_page_size must be between 1 and 100000");
         }
         if self.lockout_failures < 1 {
             bail!("lockout_failures must be at least 1");

@@ -89,7 +89,7 @@ fn fail(e: storegate_types::ApiError) -> anyhow::Error {
 
 /// Generates the demo store on first run, then serves it and prints how to try it.
 pub async fn demo(config: &Config, args: &DemoArgs) -> anyhow::Result<()> {
-    let (db, boot) = startup::prepare(config).await?;
+    let startup::Prepared { db, boot, .. } = startup::prepare(config).await?;
     announce_generated_password(&boot);
     let existing = products::count(&mut db.clone(), boot.tenant).await.map_err(fail)?;
     if existing == 0 {
@@ -159,7 +159,7 @@ fn print_welcome(
 }
 
 pub async fn import(config: &Config, cmd: ImportCommand) -> anyhow::Result<()> {
-    let (db, boot) = startup::prepare(config).await?;
+    let startup::Prepared { db, boot, .. } = startup::prepare(config).await?;
     announce_generated_password(&boot);
     let ImportCommand::Products { file, skip_errors } = cmd;
     let started = std::time::Instant::now();

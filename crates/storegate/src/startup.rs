@@ -7,13 +7,90 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 use storegate_api::Settings;
-use storegate_db::{Db, migrate};
+use storegate_db::{Db, Exec, migrate};
+use storegate_domain::crypto::Crypto;
+use storegate_domain::store;
 use storegate_domain::tenancy::{self, BootstrapOptions, Bootstrapped};
 use storegate_domain::tokens::Throttle;
 use storegate_http::{App, HttpConfig};
 
-/// Connects, migrates and bootstraps: what every command needs before it can work.
-pub async fn prepare(config: &Config) -> anyhow::Result<(Db, Bootstrapped)> {
+/// What every command needs before it can work.
+pub struct Prepared {
+    pub db: Db,
+    pub boot: Bootstrapped,
+    pub crypto: Crypto,
+}
+
+/// Connects, migrates, bootstraps and loads the encryption key.
+pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
+    let (db, boot) = connect_and_bootstrap(config).await?;
+    let crypto = load_key(config)?;
+    check_key(&db, &boot, &crypto).await?;
+    Ok(Prepared { db, boot, crypto })
+}
+
+/// The configured key, or the data directory's key file (created with a new random key,
+/// readable by the owner only, on first use).
+fn load_key(config: &Config) -> anyhow::Result<Crypto> {
+    if let Some(key) = &config.encryption_key {
+        return Crypto::from_base64(key.expose()).map_err(anyhow::Error::msg);
+    }
+    let path = config.data_dir.join("storegate.key");
+    if !path.exists() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
+        write_private(&path, &Crypto::generate_base64())?;
+        tracing::info!(path = %path.display(), "generated a new encryption key; back it up with the database");
+    }
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("cannot read the key file {}", path.display()))?;
+    Crypto::from_base64(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).with_context(|| format!("cannot create the key file {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+const KEY_FINGERPRINT: &str = "storegate/encryption_key_fingerprint";
+
+/// The database remembers which key encrypted it; another key is refused before it can
+/// write values nobody could decrypt.
+async fn check_key(db: &Db, boot: &Bootstrapped, crypto: &Crypto) -> anyhow::Result<()> {
+    let fail = |e: storegate_types::ApiError| anyhow::anyhow!("{e}");
+    let mut tx = db.begin().await.map_err(storegate_domain::storage).map_err(fail)?;
+    let stored: Option<String> = tx
+        .fetch_optional_scalar(storegate_db::sql!(
+            "SELECT value FROM config WHERE tenant_id = $1 AND scope = 'default' AND scope_id = 0 AND path = $2",
+            boot.tenant.0,
+            KEY_FINGERPRINT
+        ))
+        .await
+        .map_err(storegate_domain::storage)
+        .map_err(fail)?;
+    match stored {
+        Some(f) if f == crypto.fingerprint() => Ok(()),
+        Some(f) => anyhow::bail!(
+            "the encryption key (fingerprint {}) is not the one this database was created with (fingerprint {f}); \
+             set STOREGATE_ENCRYPTION_KEY or restore the data directory's storegate.key",
+            crypto.fingerprint()
+        ),
+        None => {
+            store::set_config(&mut tx, boot.tenant, "default", 0, KEY_FINGERPRINT, crypto.fingerprint())
+                .await
+                .map_err(fail)?;
+            tx.commit().await.map_err(storegate_domain::storage).map_err(fail)
+        }
+    }
+}
+
+async fn connect_and_bootstrap(config: &Config) -> anyhow::Result<(Db, Bootstrapped)> {
     let db = Db::connect(&config.connect_options())
         .await
         .with_context(|| format!("cannot open {}", config.database_description()))?;
@@ -31,7 +108,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<(Db, Bootstrapped)> {
     Ok((db, boot))
 }
 
-pub fn settings(config: &Config) -> Settings {
+pub fn settings(config: &Config, crypto: Crypto) -> Settings {
     Settings {
         admin_token_lifetime: config.admin_token_ttl,
         customer_token_lifetime: config.customer_token_ttl,
@@ -40,6 +117,9 @@ pub fn settings(config: &Config) -> Settings {
             lock: time::Duration::try_from(config.lockout_duration).unwrap_or(time::Duration::minutes(30)),
         },
         base_url: config.base_url.clone(),
+        max_page_size: config.max_page_size,
+        media_dir: config.data_dir.join("media"),
+        crypto,
     }
 }
 
@@ -53,7 +133,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: &Config) -> anyhow::Result<Application> {
-        let (db, bootstrapped) = prepare(config).await?;
+        let Prepared { db, boot: bootstrapped, crypto } = prepare(config).await?;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -62,7 +142,8 @@ impl Application {
             request_timeout: config.request_timeout,
             magento_status_compat: config.magento_status_compat,
         };
-        let app = App::new(db.clone(), bootstrapped.tenant, settings(config), &http).map_err(anyhow::Error::msg)?;
+        let app =
+            App::new(db.clone(), bootstrapped.tenant, settings(config, crypto), &http).map_err(anyhow::Error::msg)?;
         Ok(Application { listener, app, grace: config.shutdown_grace, db, bootstrapped })
     }
 

@@ -67,6 +67,10 @@ error_codes! {
     Overloaded, Unavailable, 503, "The server is busy. Try again later.";
     StorageUnavailable, Unavailable, 503, "The database is unavailable. Try again later.";
     Timeout, Unavailable, 503, "The request took too long and was stopped. Try again later.";
+    InvalidSearchField, InvalidRequest, 400, "Invalid attribute name: %1";
+    InvalidConditionType, InvalidRequest, 400, "The \"%1\" condition type is not supported.";
+    InvalidSortDirection, InvalidRequest, 400, "The sort order has to be specified as %1 for ascending order or %2 for descending order.";
+    PageSizeTooLarge, InvalidRequest, 400, "Maximum SearchCriteria pageSize is %1";
     Internal, Internal, 500, "Internal Error. Details are available in the storegate log. Report ID: %1";
 }
 

@@ -1,7 +1,7 @@
 //! Token endpoints.
 
 use crate::ctx::Ctx;
-use crate::operation::Operation;
+use crate::operation::{ErasedOp, Operation};
 use crate::spec::{Acl, CapabilityGroup, Effect, Method, OpSpec, Surface};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -58,3 +58,5 @@ impl Operation for CreateAdminToken {
         admin::sign_in(&cx.db, cx.tenant, &username, &password, &cx.settings.throttle, lifetime).await
     }
 }
+
+pub static OPERATIONS: &[&dyn ErasedOp] = crate::register![CreateAdminToken];

@@ -2,13 +2,15 @@
 
 use super::NoInput;
 use crate::ctx::Ctx;
-use crate::operation::Operation;
+use crate::operation::{ErasedOp, Operation};
 use crate::spec::{Acl, CapabilityGroup, Effect, Method, OpSpec, Surface};
+use crate::wire::SearchResult;
 use crate::wire::product::ProductOut;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use storegate_domain::StorageResult;
 use storegate_domain::catalog::products;
+use storegate_domain::search::SearchCriteria;
 use storegate_types::acl::AclResource;
 use storegate_types::{ApiError, ErrorCode};
 
@@ -58,6 +60,47 @@ pub struct BySku {
     pub sku: String,
 }
 
+/// The input of every searchCriteria list operation.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct Search {
+    /// `searchCriteria[filter_groups][0][filters][0][field]=sku&…`; both spellings of every
+    /// key are accepted. Optional: without it every match is returned, up to the maximum
+    /// page size.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub search_criteria: Option<serde_json::Value>,
+}
+
+impl Search {
+    pub fn criteria(&self) -> Result<SearchCriteria, ApiError> {
+        SearchCriteria::from_input(self.search_criteria.as_ref())
+    }
+}
+
+pub struct ListProducts;
+
+impl Operation for ListProducts {
+    const SPEC: OpSpec = OpSpec {
+        summary: "Search products with searchCriteria.",
+        audit: "{principal} searched products in {store}",
+        ..product_op("catalog.product.list", Method::Get, "/V1/products", Effect::Read)
+    };
+    type Input = Search;
+    type Output = SearchResult<ProductOut>;
+
+    async fn call(cx: &Ctx, input: Search) -> Result<Self::Output, ApiError> {
+        let criteria = input.criteria()?;
+        let mut r = cx.db.reader().await.storage()?;
+        let (items, total) =
+            products::search(&mut r, cx.tenant, &criteria, cx.settings.max_page_size, cx.store.id).await?;
+        Ok(SearchResult {
+            items: items.into_iter().map(ProductOut::from).collect(),
+            search_criteria: criteria.echo(),
+            total_count: total,
+        })
+    }
+}
+
 pub struct GetProduct;
 
 impl Operation for GetProduct {
@@ -100,3 +143,5 @@ impl Operation for DeleteProduct {
         Ok(true)
     }
 }
+
+pub static OPERATIONS: &[&dyn ErasedOp] = crate::register![ListProductTypes, ListProducts, GetProduct, DeleteProduct];

@@ -1,8 +1,14 @@
 //! Operations, one module per area. Each is a unit struct implementing
 //! [`Operation`](crate::operation::Operation); `crate::registry` lists them all.
 
+pub mod attributes;
 pub mod auth;
 pub mod catalog;
+pub mod categories;
+pub mod cms;
+pub mod customers;
+pub mod directory;
+pub mod stock;
 pub mod store;
 pub mod system;
 

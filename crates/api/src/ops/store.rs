@@ -2,7 +2,7 @@
 
 use super::NoInput;
 use crate::ctx::Ctx;
-use crate::operation::Operation;
+use crate::operation::{ErasedOp, Operation};
 use crate::spec::{Acl, CapabilityGroup, Effect, Method, OpSpec, Surface};
 use crate::wire::store::{StoreConfigOut, StoreGroupOut, StoreViewOut, WebsiteOut};
 use schemars::JsonSchema;
@@ -119,3 +119,6 @@ impl Operation for ListStoreConfigs {
         Ok(out)
     }
 }
+
+pub static OPERATIONS: &[&dyn ErasedOp] =
+    crate::register![ListStoreViews, ListWebsites, ListStoreGroups, ListStoreConfigs];

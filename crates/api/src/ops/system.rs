@@ -2,7 +2,7 @@
 
 use super::NoInput;
 use crate::ctx::Ctx;
-use crate::operation::{Operation, Reply};
+use crate::operation::{ErasedOp, Operation, Reply};
 use crate::spec::{Acl, CapabilityGroup, Effect, Method, OpSpec, Surface};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -98,3 +98,5 @@ impl Operation for OpenApi {
         Ok((*cx.host.openapi()).clone())
     }
 }
+
+pub static OPERATIONS: &[&dyn ErasedOp] = crate::register![Health, Ready, Metrics, OpenApi];

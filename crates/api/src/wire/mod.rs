@@ -1,6 +1,10 @@
 //! Wire shapes of the Magento surface. Internal domain types are not serialised directly:
 //! these types are the contract, converted from domain types at the edge.
 
+pub mod category;
+pub mod cms;
+pub mod customer;
+pub mod directory;
 pub mod product;
 pub mod store;
 
@@ -8,6 +12,16 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serializer;
 use serde_json::{Number, Value};
+
+/// Magento's search result: exactly `items`, `search_criteria`, `total_count`, in that
+/// order (clients recognise a search result by those three keys).
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct SearchResult<T> {
+    pub items: Vec<T>,
+    /// The criteria as received, snake_case keys (see `storegate_domain::search`).
+    pub search_criteria: Value,
+    pub total_count: i64,
+}
 
 /// Magento writes floats as JSON numbers without a needless fraction: `34`, `19.99`.
 pub fn number(d: &Decimal) -> Value {

@@ -456,3 +456,125 @@ pub async fn delete_by_sku(ex: &mut impl Exec, tenant: TenantId, sku: &str) -> R
         .storage()?;
     Ok(deleted > 0)
 }
+
+/// The fields product searches may filter and sort by, besides custom attributes.
+pub const SEARCH_FIELDS: crate::search::FieldMap = crate::search::FieldMap {
+    fields: &[
+        crate::search::Field { name: "entity_id", sql: "p.id", kind: crate::search::FieldKind::Int },
+        crate::search::Field { name: "id", sql: "p.id", kind: crate::search::FieldKind::Int },
+        crate::search::Field { name: "sku", sql: "p.sku", kind: crate::search::FieldKind::Text },
+        crate::search::Field { name: "name", sql: "p.name", kind: crate::search::FieldKind::Text },
+        crate::search::Field { name: "type_id", sql: "p.type_id", kind: crate::search::FieldKind::Text },
+        crate::search::Field {
+            name: "attribute_set_id",
+            sql: "p.attribute_set_id",
+            kind: crate::search::FieldKind::Int,
+        },
+        crate::search::Field { name: "price", sql: "p.price", kind: crate::search::FieldKind::Decimal },
+        crate::search::Field { name: "status", sql: "p.status", kind: crate::search::FieldKind::Int },
+        crate::search::Field { name: "visibility", sql: "p.visibility", kind: crate::search::FieldKind::Int },
+        crate::search::Field { name: "weight", sql: "p.weight", kind: crate::search::FieldKind::Decimal },
+        crate::search::Field { name: "created_at", sql: "p.created_at", kind: crate::search::FieldKind::DateTime },
+        crate::search::Field { name: "updated_at", sql: "p.updated_at", kind: crate::search::FieldKind::DateTime },
+        crate::search::Field {
+            name: "category_id",
+            sql: "(SELECT MIN(cp.category_id) FROM category_products cp WHERE cp.tenant_id = p.tenant_id AND cp.product_id = p.id)",
+            kind: crate::search::FieldKind::Int,
+        },
+    ],
+    eav: Some(crate::search::Eav {
+        table: "product_attribute_values",
+        entity_column: "product_id",
+        entity_id: "p.id",
+        tenant: "p.tenant_id",
+    }),
+    tiebreak: "p.id",
+};
+
+/// The kinds of the tenant's product attributes, for searching by custom attribute.
+pub async fn attribute_kinds(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+) -> Result<HashMap<String, crate::search::FieldKind>, ApiError> {
+    use crate::search::FieldKind;
+    let rows = ex
+        .fetch_all(sql!(
+            "SELECT code, backend_type FROM attributes WHERE tenant_id = $1 AND entity_type = $2",
+            tenant.0,
+            super::PRODUCT_ENTITY
+        ))
+        .await
+        .storage()?;
+    let mut kinds = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let code: String = r.at(0).storage()?;
+        let backend: String = r.at(1).storage()?;
+        let kind = match backend.as_str() {
+            "int" => FieldKind::Int,
+            "decimal" => FieldKind::Decimal,
+            "datetime" => FieldKind::DateTime,
+            _ => FieldKind::Text,
+        };
+        kinds.insert(code, kind);
+    }
+    Ok(kinds)
+}
+
+/// One page of a product search, and the number of matches ignoring paging.
+pub async fn search(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    criteria: &crate::search::SearchCriteria,
+    max_page_size: i64,
+    store_id: i64,
+) -> Result<(Vec<Product>, i64), ApiError> {
+    let kinds = attribute_kinds(ex, tenant).await?;
+    let lookup = |code: &str| kinds.get(code).copied();
+    let compiled = crate::search::compile(criteria, &SEARCH_FIELDS, &lookup, 2, max_page_size, ex.backend())?;
+    let total: i64 = ex
+        .fetch_scalar(compiled.bind(sql!(
+            format!("SELECT COUNT(*) FROM products p WHERE p.tenant_id = $1 AND ({})", compiled.condition),
+            tenant.0
+        )))
+        .await
+        .storage()?;
+    let ids: Vec<i64> = ex
+        .fetch_column(compiled.bind(sql!(
+            format!(
+                "SELECT p.id FROM products p WHERE p.tenant_id = $1 AND ({}) ORDER BY {} LIMIT {} OFFSET {}",
+                compiled.condition, compiled.order_by, compiled.limit, compiled.offset
+            ),
+            tenant.0
+        )))
+        .await
+        .storage()?;
+    let mut items = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(p) = get_by_id(ex, tenant, id, store_id).await? {
+            items.push(p);
+        }
+    }
+    Ok((items, total))
+}
+
+/// Reads one product by id, with store view `store_id`'s values over the defaults.
+pub async fn get_by_id(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    id: i64,
+    store_id: i64,
+) -> Result<Option<Product>, ApiError> {
+    let row = ex
+        .fetch_optional(sql!(
+            "SELECT id, sku, name, type_id, attribute_set_id, price, status, visibility, weight, created_at, updated_at \
+             FROM products WHERE tenant_id = $1 AND id = $2",
+            tenant.0,
+            id
+        ))
+        .await
+        .storage()?;
+    let Some(row) = row else { return Ok(None) };
+    let mut product = product_from_row(&row).storage()?;
+    load_details(ex, tenant, &mut product, store_id).await?;
+    Ok(Some(product))
+}

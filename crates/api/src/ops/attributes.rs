@@ -1,0 +1,5 @@
+//! Product attributes and attribute sets (`/V1/products/attributes…`).
+
+use crate::operation::ErasedOp;
+
+pub static OPERATIONS: &[&dyn ErasedOp] = crate::register![];

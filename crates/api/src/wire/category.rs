@@ -1,0 +1,1 @@
+//! Category and category tree shapes.

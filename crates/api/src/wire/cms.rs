@@ -1,0 +1,1 @@
+//! CMS page and block shapes.

@@ -1,0 +1,1 @@
+//! Customer, address and customer group shapes.

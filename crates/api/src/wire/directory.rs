@@ -1,0 +1,1 @@
+//! Country, region and currency shapes.

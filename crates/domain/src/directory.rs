@@ -1,0 +1,1 @@
+//! Countries, regions and currencies (the `directory` module of Magento).

@@ -72,7 +72,7 @@ impl Operation for ListStoreGroups {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct StoreConfigsInput {
     /// Store view codes (`storeCodes[]=default`); all views when absent.
-    #[serde(rename = "storeCodes", default)]
+    #[serde(default)]
     pub store_codes: Option<Vec<String>>,
 }
 

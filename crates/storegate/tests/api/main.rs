@@ -12,6 +12,7 @@ mod cli;
 mod cms;
 mod customers;
 mod demo;
+mod directory;
 mod errors;
 mod helpers;
 mod import;

@@ -1,11 +1,13 @@
 //! Wire shapes of the Magento surface. Internal domain types are not serialised directly:
 //! these types are the contract, converted from domain types at the edge.
 
+pub mod attribute;
 pub mod category;
 pub mod cms;
 pub mod customer;
 pub mod directory;
 pub mod product;
+pub mod stock;
 pub mod store;
 
 use rust_decimal::Decimal;

@@ -84,3 +84,19 @@ ALTER TABLE cms_pages ADD COLUMN custom_root_template TEXT;
 ALTER TABLE cms_pages ADD COLUMN custom_layout_update_xml TEXT;
 ALTER TABLE cms_pages ADD COLUMN custom_theme_from TEXT;
 ALTER TABLE cms_pages ADD COLUMN custom_theme_to TEXT;
+
+-- Mail waiting to be sent (order confirmations, password resets). Recipients and bodies
+-- are personal data and may hold secrets (reset links), so both are encrypted.
+CREATE TABLE mail_outbox (
+    tenant_id INTEGER NOT NULL REFERENCES tenants (id),
+    id INTEGER NOT NULL,
+    template TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX mail_outbox_status ON mail_outbox (status, created_at);

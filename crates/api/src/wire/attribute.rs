@@ -1,0 +1,1 @@
+//! Product attribute and attribute set shapes.

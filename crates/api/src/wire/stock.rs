@@ -1,0 +1,1 @@
+//! Legacy stock item and stock status shapes.

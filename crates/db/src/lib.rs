@@ -10,6 +10,7 @@
 //! SQL is written with `$1, $2, …` placeholders (rewritten to `?1, ?2, …` for SQLite).
 //! Dialect forks live in [`dialect`], each with a comment.
 
+pub mod changes;
 mod error;
 pub mod migrate;
 mod postgres;
@@ -247,6 +248,16 @@ impl Db {
     /// Checks that the database answers (for `/ready`).
     pub async fn ping(&self) -> Result<(), DbError> {
         self.fetch_all(sql!("SELECT 1")).await.map(|_| ())
+    }
+
+    /// A value that changes whenever any change may have been committed to the database
+    /// since it was last read (see [`changes`]); `None` while that cannot be known, in
+    /// which case caches must not be used.
+    pub fn change_epoch(&self) -> Option<u64> {
+        match &self.inner {
+            Inner::Sqlite(db) => db.change_epoch(),
+            Inner::Postgres(db) => db.change_epoch(),
+        }
     }
 
     pub fn pool_stats(&self) -> PoolStats {

@@ -79,8 +79,37 @@ pub async fn run(db: &Db) -> Result<MigrationReport, DbError> {
         tx.commit().await?;
         report.current = migration.version;
     }
+    if db.backend() == Backend::Postgres {
+        let mut tx = db.begin().await?;
+        tx.lock(MIGRATION_LOCK_KEY).await?;
+        tx.execute_script(NOTIFY_ON_CHANGE).await?;
+        tx.commit().await?;
+    }
     Ok(report)
 }
+
+/// Every table, including those later migrations add, tells listening nodes that it
+/// changed (see `crate::changes`). Idempotent, so it runs after every migration run.
+const NOTIFY_ON_CHANGE: &str = r#"
+SET LOCAL client_min_messages TO warning;
+CREATE OR REPLACE FUNCTION storegate_notify_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+    PERFORM pg_notify('storegate_changes', '');
+    RETURN NULL;
+END;
+$fn$;
+DO $do$
+DECLARE t record;
+BEGIN
+    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
+        EXECUTE format(
+            'CREATE OR REPLACE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I '
+            'FOR EACH STATEMENT EXECUTE FUNCTION storegate_notify_change()',
+            t.tablename || '_notify_change', t.tablename);
+    END LOOP;
+END;
+$do$;
+"#;
 
 /// Any constant shared by every storegate node will do.
 const MIGRATION_LOCK_KEY: i64 = 0x0053_544f_5245_4741;

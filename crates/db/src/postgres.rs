@@ -12,6 +12,7 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub(crate) struct PgDb {
     pool: Pool,
+    watch: Arc<crate::changes::PgWatch>,
 }
 
 impl PgDb {
@@ -34,7 +35,11 @@ impl PgDb {
             .runtime(deadpool_postgres::Runtime::Tokio1)
             .build()
             .map_err(|e| DbError::Other(format!("cannot build pool: {e}")))?;
-        Ok(PgDb { pool })
+        Ok(PgDb { pool, watch: Arc::new(crate::changes::PgWatch::new(options.clone())) })
+    }
+
+    pub(crate) fn change_epoch(&self) -> Option<u64> {
+        self.watch.epoch()
     }
 
     pub(crate) fn stats(&self) -> PoolStats {
@@ -57,7 +62,9 @@ impl PgDb {
 
     pub(crate) async fn execute(&self, q: Query) -> Result<u64, DbError> {
         let client = self.client().await?;
-        execute(&client, &q).await
+        let changed = execute(&client, &q).await;
+        self.watch.bump();
+        changed
     }
 
     pub(crate) async fn reader(&self) -> Result<PgReader, DbError> {
@@ -67,7 +74,7 @@ impl PgDb {
     pub(crate) async fn begin(&self) -> Result<PgTx, DbError> {
         let client = self.client().await?;
         client.batch_execute("BEGIN").await.map_err(map_err)?;
-        Ok(PgTx { client: Some(client) })
+        Ok(PgTx { client: Some(client), watch: self.watch.clone() })
     }
 }
 
@@ -86,6 +93,7 @@ impl PgReader {
 /// background task before the connection returns to the pool.
 pub(crate) struct PgTx {
     client: Option<Object>,
+    watch: Arc<crate::changes::PgWatch>,
 }
 
 impl PgTx {
@@ -107,7 +115,9 @@ impl PgTx {
 
     pub(crate) async fn commit(mut self) -> Result<(), DbError> {
         let client = self.client.take().expect("transaction is open");
-        client.batch_execute("COMMIT").await.map_err(map_err)
+        let committed = client.batch_execute("COMMIT").await.map_err(map_err);
+        self.watch.bump();
+        committed
     }
 
     pub(crate) async fn rollback(mut self) -> Result<(), DbError> {

@@ -20,6 +20,7 @@ struct Shared {
     /// Bounds the writers queued for `writer`, so overload is answered, not queued forever.
     write_queue: Arc<Semaphore>,
     readers: Mutex<Vec<Connection>>,
+    watch: crate::changes::SqliteWatch,
     reader_slots: Arc<Semaphore>,
     waiting: AtomicUsize,
 }
@@ -27,7 +28,7 @@ struct Shared {
 impl SqliteDb {
     pub(crate) async fn open(options: SqliteOptions) -> Result<SqliteDb, DbError> {
         let opts = options.clone();
-        let (writer, readers) = tokio::task::spawn_blocking(move || -> Result<_, DbError> {
+        let (writer, readers, watch) = tokio::task::spawn_blocking(move || -> Result<_, DbError> {
             if let Some(dir) = opts.path.parent()
                 && !dir.as_os_str().is_empty()
             {
@@ -38,7 +39,8 @@ impl SqliteDb {
             let writer = open_connection(&opts, true)?;
             let readers =
                 (0..opts.readers.max(1)).map(|_| open_connection(&opts, false)).collect::<Result<Vec<_>, _>>()?;
-            Ok((writer, readers))
+            let watch = open_connection(&opts, false)?;
+            Ok((writer, readers, watch))
         })
         .await
         .map_err(|e| DbError::Other(format!("open task failed: {e}")))??;
@@ -49,10 +51,15 @@ impl SqliteDb {
                 options,
                 writer: Arc::new(tokio::sync::Mutex::new(writer)),
                 readers: Mutex::new(readers),
+                watch: crate::changes::SqliteWatch::new(watch),
                 reader_slots: Arc::new(Semaphore::new(reader_count)),
                 waiting: AtomicUsize::new(0),
             }),
         })
+    }
+
+    pub(crate) fn change_epoch(&self) -> Option<u64> {
+        self.shared.watch.epoch()
     }
 
     pub(crate) fn stats(&self) -> PoolStats {

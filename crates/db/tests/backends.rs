@@ -127,3 +127,32 @@ async fn schema_parity_between_sqlite_and_postgres() {
     let diff = schema::differences(&sqlite_schema, &pg_schema);
     assert!(diff.is_empty(), "SQLite and PostgreSQL schemas differ:\n{}", diff.join("\n"));
 }
+
+/// Caches rely on the change epoch: a commit from another handle (another process, the CLI,
+/// another node) must change it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_change_epoch_moves_on_commits_from_elsewhere() {
+    let test_db = TestDatabase::new();
+    let db = migrated(&test_db).await;
+    let other = Db::connect(&test_db.options).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let first = loop {
+        if let Some(e) = db.change_epoch() {
+            break e;
+        }
+        assert!(std::time::Instant::now() < deadline, "the change listener never started");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(db.change_epoch(), Some(first), "stable without changes");
+    other
+        .execute(sql!("INSERT INTO tenants (id, code, name, created_at) VALUES (5, 'e', 'E', 'now')"))
+        .await
+        .unwrap();
+    loop {
+        if db.change_epoch().is_some_and(|e| e != first) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "a commit elsewhere did not change the epoch");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}

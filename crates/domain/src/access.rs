@@ -67,16 +67,32 @@ fn missing(grants: &Grants, needed: &[storegate_types::acl::AclResource]) -> Opt
 /// caller anonymous, as Magento treats them; the permission decision then refuses.
 /// Grants are read on every request so that role changes apply at once.
 pub async fn authenticate_bearer(ex: &mut impl Exec, tenant: TenantId, token: &str) -> Result<Principal, ApiError> {
-    match tokens::resolve(ex, tenant, token).await? {
-        None => Ok(Principal::Anonymous),
-        Some((TokenKind::Admin, id)) => match admin::find_active_user(ex, tenant, id).await? {
+    Ok(authenticate_bearer_until(ex, tenant, token).await?.0)
+}
+
+/// As [`authenticate_bearer`], with the token's expiry (`None` for an anonymous result), so
+/// that a cache of the answer never outlives the token.
+pub async fn authenticate_bearer_until(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    token: &str,
+) -> Result<(Principal, Option<String>), ApiError> {
+    let Some(resolved) = tokens::resolve(ex, tenant, token).await? else { return Ok((Principal::Anonymous, None)) };
+    let principal = principal_of(ex, tenant, resolved.kind, resolved.subject).await?;
+    let until = (principal != Principal::Anonymous).then_some(resolved.expires_at);
+    Ok((principal, until))
+}
+
+async fn principal_of(ex: &mut impl Exec, tenant: TenantId, kind: TokenKind, subject: i64) -> Result<Principal, ApiError> {
+    match (kind, subject) {
+        (TokenKind::Admin, id) => match admin::find_active_user(ex, tenant, id).await? {
             Some(user) => {
                 let grants = admin::grants(ex, tenant, user.role_id).await?;
                 Ok(Principal::Admin { tenant, id: user.id, username: user.username, grants })
             }
             None => Ok(Principal::Anonymous),
         },
-        Some((TokenKind::Customer, id)) => {
+        (TokenKind::Customer, id) => {
             let row = ex
                 .fetch_optional(sql!(
                     "SELECT email FROM customers WHERE tenant_id = $1 AND id = $2 AND is_active = $3",

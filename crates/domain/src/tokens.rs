@@ -69,11 +69,20 @@ pub async fn issue(
     Ok(token)
 }
 
-/// The live token's kind and subject, or `None` when unknown, expired or revoked.
-pub async fn resolve(ex: &mut impl Exec, tenant: TenantId, token: &str) -> Result<Option<(TokenKind, i64)>, ApiError> {
+/// A live token: whose it is and until when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub kind: TokenKind,
+    pub subject: i64,
+    /// `YYYY-MM-DD HH:MM:SS` UTC, as stored.
+    pub expires_at: String,
+}
+
+/// The live token's kind, subject and expiry, or `None` when unknown, expired or revoked.
+pub async fn resolve(ex: &mut impl Exec, tenant: TenantId, token: &str) -> Result<Option<Resolved>, ApiError> {
     let row = ex
         .fetch_optional(sql!(
-            "SELECT kind, subject_id FROM access_tokens \
+            "SELECT kind, subject_id, expires_at FROM access_tokens \
              WHERE token_hash = $1 AND tenant_id = $2 AND revoked_at IS NULL AND expires_at > $3",
             hash(token),
             tenant.0,
@@ -83,7 +92,8 @@ pub async fn resolve(ex: &mut impl Exec, tenant: TenantId, token: &str) -> Resul
         .storage()?;
     let Some(row) = row else { return Ok(None) };
     let kind: String = row.get("kind").storage()?;
-    Ok(TokenKind::parse(&kind).map(|k| (k, row.get::<i64>("subject_id").unwrap_or_default())))
+    let Some(kind) = TokenKind::parse(&kind) else { return Ok(None) };
+    Ok(Some(Resolved { kind, subject: row.get("subject_id").storage()?, expires_at: row.get("expires_at").storage()? }))
 }
 
 /// Revokes every live token of one subject; answers how many.

@@ -3,7 +3,7 @@
 //! parse input → handler → audit → render. No handler can skip a step.
 
 use crate::render;
-use crate::routes::Lookup;
+use crate::routes::{Lookup, Routed};
 use crate::{App, observe, query};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -14,6 +14,7 @@ use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::Instant;
+use sha2::Digest;
 use storegate_api::{Ctx, ErasedOp, Forced, Method, Reply, Surface};
 use storegate_domain::access::{self, Decision};
 use storegate_domain::audit::{self, AuditEntry};
@@ -94,7 +95,7 @@ async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
     let spec = op.spec();
     let store_code = target.store_code.map(str::to_owned);
     let method = spec.method;
-    let (principal, outcome) = run(&app, op, method, store_code.as_deref(), raw_params, req, request_id).await;
+    let (principal, outcome) = run(&app, routed, method, store_code.as_deref(), raw_params, req, request_id).await;
     let status = match &outcome {
         Ok(_) => 200,
         Err(e) => app.compat.status(e.code),
@@ -128,19 +129,22 @@ fn fail(app: &App, surface: Surface, e: &ApiError, request_id: &str, operation: 
 /// and the outcome.
 async fn run(
     app: &App,
-    op: &'static dyn ErasedOp,
+    routed: Routed,
     method: Method,
     store_code: Option<&str>,
     raw_params: Vec<(String, String)>,
     req: Request,
     request_id: &str,
 ) -> (Principal, Result<Reply, ApiError>) {
+    let op = routed.op;
     let spec = op.spec();
-    let store = match resolve_store(app, spec.surface, store_code).await {
+    // Read before any data, so nothing cached below can be older than this epoch.
+    let epoch = app.db.change_epoch();
+    let store = match resolve_store(app, epoch, spec.surface, store_code).await {
         Ok(s) => s,
         Err(e) => return (Principal::Anonymous, Err(e)),
     };
-    let principal = match authenticate(app, spec.acl, req.headers()).await {
+    let principal = match authenticate(app, epoch, spec.acl, req.headers()).await {
         Ok(p) => p,
         Err(e) => return (Principal::Anonymous, Err(e)),
     };
@@ -174,6 +178,10 @@ async fn run(
         host: app.host.clone(),
         request_id: request_id.to_owned(),
     };
+    let cache_key = is_cacheable(spec.id).then(|| (routed.index, store.id, input.to_string()));
+    if let Some(hit) = cache_key.as_ref().and_then(|k| app.caches.responses.get(epoch, k)) {
+        return (principal, Ok(Reply::JsonBytes(hit.to_vec())));
+    }
     // Only audited operations need their input after the call.
     let (call_input, kept_input) = if spec.audits_success() { (input.clone(), input) } else { (input, Value::Null) };
     let result = if spec.surface == Surface::System {
@@ -186,13 +194,32 @@ async fn run(
         }
     };
     audit.record(&kept_input, result.as_ref().map(Reply::as_json)).await;
+    if let (Some(key), Ok(Reply::JsonBytes(body))) = (cache_key, &result) {
+        app.caches.responses.put(epoch, key, Arc::from(body.as_slice()), body.len());
+    }
     (principal, result)
 }
 
-async fn resolve_store(app: &App, surface: Surface, code: Option<&str>) -> Result<Arc<StoreView>, ApiError> {
+/// Reads whose answer depends only on their input and store view, never on who asks
+/// (every caller that passes the permission decision gets the same product).
+fn is_cacheable(operation: &str) -> bool {
+    matches!(operation, "catalog.product.get" | "catalog.product.list")
+}
+
+async fn resolve_store(app: &App, epoch: Option<u64>, surface: Surface, code: Option<&str>) -> Result<Arc<StoreView>, ApiError> {
     if surface == Surface::System {
         return Ok(app.system_store.clone());
     }
+    let key = code.map(str::to_owned);
+    if let Some(view) = app.caches.stores.get(epoch, &key) {
+        return Ok(view);
+    }
+    let view = load_store(app, code).await?;
+    app.caches.stores.put(epoch, key, view.clone(), 1);
+    Ok(view)
+}
+
+async fn load_store(app: &App, code: Option<&str>) -> Result<Arc<StoreView>, ApiError> {
     let mut reader = app.db.reader().await.map_err(storegate_domain::storage)?;
     let view = match code {
         None => store::default_view(&mut reader, app.tenant).await,
@@ -209,8 +236,14 @@ async fn resolve_store(app: &App, surface: Surface, code: Option<&str>) -> Resul
 }
 
 /// A Bearer token becomes a principal; anything else is anonymous. Anonymous operations
-/// skip the lookup.
-async fn authenticate(app: &App, acl: storegate_types::Acl, headers: &HeaderMap) -> Result<Principal, ApiError> {
+/// skip the lookup. Answers are cached by token hash until the token expires or anything
+/// in the database changes (a revocation, a role edit from the CLI).
+async fn authenticate(
+    app: &App,
+    epoch: Option<u64>,
+    acl: storegate_types::Acl,
+    headers: &HeaderMap,
+) -> Result<Principal, ApiError> {
     if acl == storegate_types::Acl::Anonymous {
         return Ok(Principal::Anonymous);
     }
@@ -220,13 +253,20 @@ async fn authenticate(app: &App, acl: storegate_types::Acl, headers: &HeaderMap)
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim)
         .filter(|t| !t.is_empty() && t.len() <= 512);
-    match token {
-        None => Ok(Principal::Anonymous),
-        Some(token) => {
-            let mut reader = app.db.reader().await.map_err(storegate_domain::storage)?;
-            access::authenticate_bearer(&mut reader, app.tenant, token).await
-        }
+    let Some(token) = token else { return Ok(Principal::Anonymous) };
+    let key: [u8; 32] = sha2::Sha256::digest(token.as_bytes()).into();
+    let now = time::OffsetDateTime::now_utc();
+    if let Some((principal, until)) = app.caches.principals.get(epoch, &key)
+        && until > now
+    {
+        return Ok(principal);
     }
+    let mut reader = app.db.reader().await.map_err(storegate_domain::storage)?;
+    let (principal, until) = access::authenticate_bearer_until(&mut reader, app.tenant, token).await?;
+    if let Some(until) = until.as_deref().and_then(storegate_domain::clock::parse) {
+        app.caches.principals.put(epoch, key, (principal.clone(), until), 1);
+    }
+    Ok(principal)
 }
 
 fn bind_forced(forced: &[Forced], principal: &Principal, input: &mut Value) {

@@ -5,6 +5,7 @@
 //! Architecture invariant: this is the only crate that knows about HTTP. It authenticates
 //! and authorises through `storegate_domain::access`, never by itself.
 
+pub mod cache;
 pub mod dispatch;
 pub mod observe;
 pub mod query;
@@ -53,8 +54,27 @@ pub struct App {
     pub metrics: observe::RequestMetrics,
     /// The store view system operations run in (they belong to no store view).
     pub system_store: Arc<storegate_domain::store::StoreView>,
+    pub caches: Caches,
     pub body_limit: usize,
     pub request_timeout: Duration,
+}
+
+/// The read caches (see [`cache`]): store views by code, principals by token hash, and the
+/// serialised answers of operations whose answer depends only on their input and store view.
+pub struct Caches {
+    pub stores: cache::EpochCache<Option<String>, Arc<storegate_domain::store::StoreView>>,
+    pub principals: cache::EpochCache<[u8; 32], (storegate_types::principal::Principal, time::OffsetDateTime)>,
+    pub responses: cache::EpochCache<(usize, i64, String), Arc<[u8]>>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        Caches {
+            stores: cache::EpochCache::new(1_000, 1_000),
+            principals: cache::EpochCache::new(10_000, 10_000),
+            responses: cache::EpochCache::new(50_000, 64 * 1024 * 1024),
+        }
+    }
 }
 
 struct ProcessHost {
@@ -100,6 +120,7 @@ impl App {
             settings: Arc::new(settings),
             compat: StatusCompat { magento: config.magento_status_compat },
             metrics: observe::RequestMetrics::new(operations),
+            caches: Caches::default(),
             system_store: Arc::new(storegate_domain::store::StoreView {
                 id: 0,
                 code: storegate_domain::store::ADMIN_CODE.into(),

@@ -6,6 +6,7 @@
 mod acl;
 mod audit;
 mod backend;
+mod caches;
 mod catalog;
 mod categories;
 mod cli;

@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone)]
 pub struct Load {
     pub url: String,
+    /// When not empty, requests cycle through these paths (on the URL's host) instead of
+    /// the URL's own path; each connection starts at a different offset.
+    pub paths: Vec<String>,
     pub headers: Vec<(String, String)>,
     pub connections: usize,
     pub warmup: Duration,
@@ -55,13 +58,17 @@ pub async fn run(load: &Load) -> anyhow::Result<Report> {
 
 async fn measure(load: &Load, period: Duration) -> anyhow::Result<Report> {
     let target = std::sync::Arc::new(parse(&load.url)?);
+    let paths: std::sync::Arc<Vec<String>> =
+        std::sync::Arc::new(if load.paths.is_empty() { vec![target.path.clone()] } else { load.paths.clone() });
     let started = Instant::now();
     let deadline = started + period;
     let mut tasks = Vec::with_capacity(load.connections);
-    for _ in 0..load.connections {
+    for n in 0..load.connections {
         let target = target.clone();
         let headers = load.headers.clone();
-        tasks.push(tokio::spawn(async move { connection(&target, &headers, deadline).await }));
+        let paths = paths.clone();
+        let offset = n * paths.len() / load.connections.max(1);
+        tasks.push(tokio::spawn(async move { connection(&target, &paths, offset, &headers, deadline).await }));
     }
     let mut latencies: Vec<u32> = Vec::new();
     let (mut errors, mut non_2xx) = (0, 0);
@@ -94,8 +101,15 @@ async fn measure(load: &Load, period: Duration) -> anyhow::Result<Report> {
 }
 
 /// One keep-alive connection; answers latencies in microseconds, errors and non-2xx counts.
-async fn connection(target: &Target, headers: &[(String, String)], deadline: Instant) -> (Vec<u32>, u64, u64) {
+async fn connection(
+    target: &Target,
+    paths: &[String],
+    offset: usize,
+    headers: &[(String, String)],
+    deadline: Instant,
+) -> (Vec<u32>, u64, u64) {
     let mut latencies = Vec::with_capacity(1 << 16);
+    let mut next = offset;
     let (mut errors, mut non_2xx) = (0u64, 0u64);
     'reconnect: while Instant::now() < deadline {
         let Ok(stream) = tokio::net::TcpStream::connect((target.host.as_str(), target.port)).await else {
@@ -110,7 +124,9 @@ async fn connection(target: &Target, headers: &[(String, String)], deadline: Ins
         };
         tokio::spawn(conn);
         while Instant::now() < deadline {
-            let mut req = Request::get(&target.path).header("host", &target.authority);
+            let path = &paths[next % paths.len()];
+            next += 1;
+            let mut req = Request::get(path).header("host", &target.authority);
             for (k, v) in headers {
                 req = req.header(k, v);
             }

@@ -5,7 +5,9 @@
 //! `storegate-bench foundation` reproduces the foundation figures: demo generation time and
 //! memory, start-up time to `/ready`, and `/health` against the ceiling.
 
+mod client;
 mod load;
+mod magento;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -29,6 +31,9 @@ enum Cmd {
     Ceiling {
         #[arg(long, default_value = "127.0.0.1:3999")]
         listen: SocketAddr,
+        /// Serve this file's bytes instead of the built-in 314-byte product.
+        #[arg(long)]
+        body_file: Option<PathBuf>,
     },
     /// Load one URL and print the report as JSON.
     Load {
@@ -42,6 +47,24 @@ enum Cmd {
         /// Extra request header, `Name: value` (repeatable).
         #[arg(long = "header")]
         headers: Vec<String>,
+    },
+    /// Magento scenarios: product GET and product search beside a product-sized ceiling.
+    Magento {
+        #[arg(long, default_value = "target/release/storegate")]
+        storegate: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        products: usize,
+        /// Products in the hot set.
+        #[arg(long, default_value_t = 500)]
+        hot: usize,
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        #[arg(long, default_value = "bench/results/magento.json")]
+        out: PathBuf,
     },
     /// The foundation figures: demo generation, start-up, /health versus the ceiling.
     Foundation {
@@ -65,7 +88,10 @@ enum Cmd {
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Cmd::Ceiling { listen } => ceiling(listen),
+        Cmd::Ceiling { listen, body_file } => ceiling(listen, body_file),
+        Cmd::Magento { storegate, products, hot, connections, seconds, rounds, out } => {
+            magento::run(&storegate, products, hot, &Rounds { connections, seconds, rounds }, &out)
+        }
         Cmd::Load { url, connections, seconds, warmup, headers } => {
             let headers = headers
                 .iter()
@@ -77,6 +103,7 @@ fn main() -> anyhow::Result<()> {
                 .collect::<anyhow::Result<_>>()?;
             let load = load::Load {
                 url,
+                paths: vec![],
                 headers,
                 connections,
                 warmup: Duration::from_secs(warmup),
@@ -99,12 +126,16 @@ fn client_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 const FIXED_BODY: &str = r#"{"id":1,"sku":"MB01","name":"Joust Duffle Bag","attribute_set_id":15,"price":34,"status":1,"visibility":4,"type_id":"simple","created_at":"2026-01-01 00:00:00","updated_at":"2026-01-01 00:00:00","weight":1,"extension_attributes":{"website_ids":[1]},"custom_attributes":[{"attribute_code":"url_key","value":"joust-duffle-bag"}]}"#;
 
-fn ceiling(listen: SocketAddr) -> anyhow::Result<()> {
+fn ceiling(listen: SocketAddr, body_file: Option<PathBuf>) -> anyhow::Result<()> {
+    let body: &'static [u8] = match body_file {
+        Some(path) => Box::leak(std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?.into_boxed_slice()),
+        None => FIXED_BODY.as_bytes(),
+    };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         let app = axum::Router::new().route(
             "/json",
-            axum::routing::get(|| async { ([("content-type", "application/json; charset=utf-8")], FIXED_BODY) }),
+            axum::routing::get(move || async move { ([("content-type", "application/json; charset=utf-8")], body) }),
         );
         let listener = tokio::net::TcpListener::bind(listen).await?;
         axum::serve(listener, app).await?;
@@ -123,6 +154,7 @@ fn wait_ready(url: &str, started: Instant, limit: Duration) -> anyhow::Result<Du
         let ok = rt.block_on(async {
             let report = load::run(&load::Load {
                 url: url.to_owned(),
+                paths: vec![],
                 headers: vec![],
                 connections: 1,
                 warmup: Duration::ZERO,
@@ -240,10 +272,18 @@ struct Measured {
     server_cpu_us_per_request: f64,
 }
 
-fn measure(rt: &tokio::runtime::Runtime, url: &str, pid: u32, r: &Rounds) -> anyhow::Result<Measured> {
+fn measure(
+    rt: &tokio::runtime::Runtime,
+    url: &str,
+    paths: &[String],
+    headers: &[(String, String)],
+    pid: u32,
+    r: &Rounds,
+) -> anyhow::Result<Measured> {
     let load = load::Load {
         url: url.to_owned(),
-        headers: vec![],
+        paths: paths.to_vec(),
+        headers: headers.to_vec(),
         connections: r.connections,
         warmup: Duration::ZERO,
         duration: Duration::from_secs(r.seconds),
@@ -304,8 +344,8 @@ fn foundation(binary: &Path, products: usize, rounds: &Rounds, out: &Path) -> an
     let health_url = format!("http://{listen}/health");
     let (mut ceiling_runs, mut health_runs) = (Vec::new(), Vec::new());
     for round in 1..=rounds.rounds {
-        ceiling_runs.push(measure(&rt, &ceiling_url, ceiling.0.id(), rounds)?);
-        health_runs.push(measure(&rt, &health_url, server.0.id(), rounds)?);
+        ceiling_runs.push(measure(&rt, &ceiling_url, &[], &[], ceiling.0.id(), rounds)?);
+        health_runs.push(measure(&rt, &health_url, &[], &[], server.0.id(), rounds)?);
         eprintln!(
             "round {round}: ceiling {:.0} req/s, /health {:.0} req/s",
             ceiling_runs.last().map_or(0.0, |m| m.report.requests_per_second),

@@ -71,6 +71,7 @@ pub async fn dispatch_request(app: Arc<App>, req: Request) -> Response {
 async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
     let started = Instant::now();
     let uri = req.uri().clone();
+    let field_filter = uri.query().and_then(fields_param).and_then(|f| crate::fields::FieldFilter::parse(&f));
     let target = classify(uri.path());
     let surface = target.surface;
     let method = Method::parse(req.method().as_str());
@@ -113,9 +114,32 @@ async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
         }
     }
     match outcome {
-        Ok(reply) => render::reply(reply),
+        Ok(reply) => render::reply(match field_filter {
+            Some(filter) => filter_reply(reply, &filter),
+            None => reply,
+        }),
         Err(e) => fail(&app, surface, &e, request_id, Some(spec.id)),
     }
+}
+
+/// The decoded value of the `fields` query parameter, if any.
+fn fields_param(query: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == "fields").then(|| percent_decode_str(&v.replace('+', " ")).decode_utf8_lossy().into_owned())
+    })
+}
+
+fn filter_reply(reply: Reply, filter: &crate::fields::FieldFilter) -> Reply {
+    let value = match reply {
+        Reply::Json(v) => v,
+        Reply::JsonBytes(bytes) => match serde_json::from_slice(&bytes) {
+            Ok(v) => v,
+            Err(_) => return Reply::JsonBytes(bytes),
+        },
+        other => return other,
+    };
+    Reply::Json(filter.apply(value))
 }
 
 fn fail(app: &App, surface: Surface, e: &ApiError, request_id: &str, operation: Option<&str>) -> Response {
@@ -304,6 +328,9 @@ async fn read_input(
         _ => Map::new(),
     };
     for (name, raw) in raw_params {
+        // PHP's urldecode, as Magento decodes path parameters: `+` is a space (clients such
+        // as my-magento encode SKUs with quote_plus); a literal plus arrives as %2B.
+        let raw = raw.replace('+', " ");
         let value = percent_decode_str(&raw)
             .decode_utf8()
             .map_err(|_| ApiError::invalid_value(&name, Value::String(raw.clone())))?

@@ -7,6 +7,7 @@
 
 pub mod cache;
 pub mod dispatch;
+pub mod fields;
 pub mod observe;
 pub mod query;
 pub mod render;

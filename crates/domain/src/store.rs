@@ -182,3 +182,26 @@ pub async fn set_config(
     .storage()
     .map(|_| ())
 }
+
+/// The root category of a store view's group: where its catalog tree starts. The admin
+/// view's group has none (0), so it answers the tree root, 1.
+pub async fn root_category_id(ex: &mut impl Exec, tenant: TenantId, view: &StoreView) -> Result<i64, ApiError> {
+    let root: Option<i64> = ex
+        .fetch_optional_scalar(sql!(
+            "SELECT root_category_id FROM store_groups WHERE tenant_id = $1 AND id = $2",
+            tenant.0,
+            view.group_id
+        ))
+        .await
+        .storage()?;
+    Ok(root.filter(|r| *r > 0).unwrap_or(1))
+}
+
+/// Whether a store view id exists (the admin view, 0, included).
+pub async fn view_exists(ex: &mut impl Exec, tenant: TenantId, id: i64) -> Result<bool, ApiError> {
+    let found: Option<i64> = ex
+        .fetch_optional_scalar(sql!("SELECT id FROM store_views WHERE tenant_id = $1 AND id = $2", tenant.0, id))
+        .await
+        .storage()?;
+    Ok(found.is_some())
+}

@@ -5,6 +5,7 @@
 use storegate_db::testing::TestDatabase;
 use storegate_db::{Db, migrate, sql};
 use storegate_domain::catalog::{categories, products};
+use storegate_domain::crypto::Crypto;
 use storegate_domain::progress::Silent;
 use storegate_domain::seed::{self, DemoReport, DemoSpec};
 use storegate_domain::{cms, customer, tenancy};
@@ -26,7 +27,7 @@ async fn fresh() -> (TestDatabase, Db, TenantId) {
 
 async fn generated(spec: &DemoSpec) -> (TestDatabase, Db, TenantId, DemoReport) {
     let (test_db, db, tenant) = fresh().await;
-    let report = seed::generate(&db, tenant, spec, &Silent).await.expect("generate");
+    let report = seed::generate(&db, tenant, &Crypto::from_key(&[7u8; 32]), spec, &Silent).await.expect("generate");
     (test_db, db, tenant, report)
 }
 

@@ -89,13 +89,13 @@ fn fail(e: storegate_types::ApiError) -> anyhow::Error {
 
 /// Generates the demo store on first run, then serves it and prints how to try it.
 pub async fn demo(config: &Config, args: &DemoArgs) -> anyhow::Result<()> {
-    let startup::Prepared { db, boot, .. } = startup::prepare(config).await?;
+    let startup::Prepared { db, boot, crypto } = startup::prepare(config).await?;
     announce_generated_password(&boot);
     let existing = products::count(&mut db.clone(), boot.tenant).await.map_err(fail)?;
     if existing == 0 {
         let spec = DemoSpec { products: args.products as usize, customers: args.customers as usize, seed: args.seed };
         let started = std::time::Instant::now();
-        let report = seed::generate(&db, boot.tenant, &spec, &Bar::new()).await.map_err(fail)?;
+        let report = seed::generate(&db, boot.tenant, &crypto, &spec, &Bar::new()).await.map_err(fail)?;
         eprintln!(
             "Generated {} products ({} configurable), {} categories, {} customers, {} CMS pages and {} blocks in {:.1} s.",
             report.products,

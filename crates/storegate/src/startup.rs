@@ -129,6 +129,8 @@ pub struct Application {
     grace: Duration,
     pub db: Db,
     pub bootstrapped: Bootstrapped,
+    /// The key personal data is encrypted with (tests read encrypted rows with it).
+    pub crypto: Crypto,
 }
 
 impl Application {
@@ -142,9 +144,9 @@ impl Application {
             request_timeout: config.request_timeout,
             magento_status_compat: config.magento_status_compat,
         };
-        let app =
-            App::new(db.clone(), bootstrapped.tenant, settings(config, crypto), &http).map_err(anyhow::Error::msg)?;
-        Ok(Application { listener, app, grace: config.shutdown_grace, db, bootstrapped })
+        let app = App::new(db.clone(), bootstrapped.tenant, settings(config, crypto.clone()), &http)
+            .map_err(anyhow::Error::msg)?;
+        Ok(Application { listener, app, grace: config.shutdown_grace, db, bootstrapped, crypto })
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -2,10 +2,13 @@
 
 use crate::ctx::Ctx;
 use crate::operation::{ErasedOp, Operation};
-use crate::spec::{Acl, CapabilityGroup, Effect, Method, OpSpec, Surface};
+use crate::spec::{Acl, CapabilityGroup, Effect, Forced, Method, OpSpec, Surface};
 use schemars::JsonSchema;
 use serde::Deserialize;
+use storegate_domain::StorageResult;
 use storegate_domain::admin;
+use storegate_domain::customer::account;
+use storegate_domain::tokens::{self, TokenKind};
 use storegate_types::ApiError;
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -59,4 +62,68 @@ impl Operation for CreateAdminToken {
     }
 }
 
-pub static OPERATIONS: &[&dyn ErasedOp] = crate::register![CreateAdminToken];
+pub struct CreateCustomerToken;
+
+impl Operation for CreateCustomerToken {
+    const SPEC: OpSpec = OpSpec {
+        id: "auth.customer_token.create",
+        surface: Surface::Magento,
+        method: Method::Post,
+        path: "/V1/integration/customer/token",
+        acl: Acl::Anonymous,
+        group: CapabilityGroup::Auth,
+        effect: Effect::Write,
+        forced: &[],
+        summary: "Sign in as a customer (username is the email) and receive a Bearer token (1 hour by default).",
+        // The email is personal data: the sentence does not name it.
+        audit: "a customer signed in to {store} and received a customer token",
+        target: None,
+    };
+    type Input = Credentials;
+    type Output = String;
+
+    async fn call(cx: &Ctx, input: Credentials) -> Result<String, ApiError> {
+        let (username, password) = input.require()?;
+        let lifetime =
+            time::Duration::try_from(cx.settings.customer_token_lifetime).unwrap_or(time::Duration::hours(1));
+        let website = super::customers::request_website(cx).await?;
+        account::sign_in(&cx.db, cx.tenant, website, &username, &password, &cx.settings.throttle, lifetime).await
+    }
+}
+
+/// The calling customer, bound from the token.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct CallingCustomer {
+    #[serde(deserialize_with = "crate::wire::lenient_int::deserialize")]
+    #[schemars(with = "i64")]
+    pub customer_id: i64,
+}
+
+pub struct RevokeCustomerToken;
+
+impl Operation for RevokeCustomerToken {
+    const SPEC: OpSpec = OpSpec {
+        id: "auth.customer_token.revoke",
+        surface: Surface::Magento,
+        method: Method::Post,
+        path: "/V1/integration/customer/revoke-customer-token",
+        acl: Acl::SelfCustomer,
+        group: CapabilityGroup::Auth,
+        effect: Effect::Write,
+        forced: &[Forced::CustomerId("customer_id")],
+        summary: "Revoke every token of the calling customer.",
+        audit: "{principal} signed out of {store}, revoking all of their customer tokens",
+        target: Some("customer_id"),
+    };
+    type Input = CallingCustomer;
+    type Output = bool;
+
+    async fn call(cx: &Ctx, input: CallingCustomer) -> Result<bool, ApiError> {
+        let mut tx = cx.db.begin().await.storage()?;
+        tokens::revoke_all(&mut tx, cx.tenant, TokenKind::Customer, input.customer_id).await?;
+        tx.commit().await.storage()?;
+        Ok(true)
+    }
+}
+
+pub static OPERATIONS: &[&dyn ErasedOp] = crate::register![CreateAdminToken, CreateCustomerToken, RevokeCustomerToken];

@@ -1,9 +1,15 @@
 //! The catalog: attribute sets and EAV attributes, categories, and products with their
-//! custom attributes, websites, category links, stock and configurable options.
+//! custom attributes, websites, category links, stock, configurable options, tier prices,
+//! product links and media gallery. `save` is the product repository's save.
 
 pub mod attributes;
 pub mod categories;
+pub mod links;
+pub mod media;
 pub mod products;
+pub mod save;
+pub mod stock;
+pub mod tier_prices;
 
 use crate::StorageResult;
 use storegate_db::{Exec, sql};

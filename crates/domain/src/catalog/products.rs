@@ -1,6 +1,10 @@
 //! Products: the static columns in `products`, everything else as attribute rows, plus
 //! website assignments, category links, the legacy stock item and configurable options.
 
+use super::links::ProductLink;
+use super::media::MediaEntry;
+use super::stock::StockItem;
+use super::tier_prices::TierPrice;
 use crate::{StorageResult, clock, ids};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -86,12 +90,17 @@ pub struct Product {
     pub weight: Option<Decimal>,
     pub created_at: String,
     pub updated_at: String,
+    /// Custom attribute code → value, by code.
     pub attributes: Vec<(String, String)>,
     pub website_ids: Vec<i64>,
+    /// (category id, position), by category id.
     pub categories: Vec<(i64, i64)>,
-    pub stock: Option<Stock>,
+    pub stock: Option<StockItem>,
     pub configurable_options: Vec<ConfigurableOption>,
     pub children: Vec<i64>,
+    pub tier_prices: Vec<TierPrice>,
+    pub links: Vec<ProductLink>,
+    pub media: Vec<MediaEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -295,155 +304,340 @@ pub async fn count_by_type(ex: &mut impl Exec, tenant: TenantId) -> Result<Vec<(
     rows.iter().map(|r| Ok((r.at(0)?, r.at(1)?))).collect::<Result<_, DbError>>().storage()
 }
 
+/// The static product columns, in the order [`product_from_row`] reads them.
+const PRODUCT_COLUMNS: &str = "p.id, p.sku, p.name, p.type_id, p.attribute_set_id, p.price, p.status, p.visibility, \
+                               p.weight, p.created_at, p.updated_at";
+
 /// Reads one product by SKU, with store view `store_id`'s values over the defaults.
+///
+/// Two statements: the product row joined with its attribute values, then everything else
+/// hanging off it in one `UNION ALL` (see [`load_satellites`]). This is the hot path of the
+/// API, so it stays at two round trips whatever the product carries.
 pub async fn get_by_sku(
     ex: &mut impl Exec,
     tenant: TenantId,
     sku: &str,
     store_id: i64,
 ) -> Result<Option<Product>, ApiError> {
-    let row = ex
-        .fetch_optional(sql!(
-            "SELECT id, sku, name, type_id, attribute_set_id, price, status, visibility, weight, created_at, updated_at \
-             FROM products WHERE tenant_id = $1 AND sku = $2",
+    let rows = ex
+        .fetch_all(sql!(
+            format!(
+                "SELECT {PRODUCT_COLUMNS}, v.attribute_code, v.store_id, v.value FROM products p \
+                 LEFT JOIN product_attribute_values v ON v.tenant_id = p.tenant_id AND v.product_id = p.id \
+                 AND (v.store_id = 0 OR v.store_id = $3) \
+                 WHERE p.tenant_id = $1 AND p.sku = $2 ORDER BY v.attribute_code, v.store_id"
+            ),
             tenant.0,
-            sku.to_owned()
+            sku.to_owned(),
+            store_id
         ))
         .await
         .storage()?;
-    let Some(row) = row else { return Ok(None) };
-    let mut product = product_from_row(&row).storage()?;
-    load_details(ex, tenant, &mut product, store_id).await?;
-    Ok(Some(product))
+    let mut products = products_with_values(&rows).storage()?;
+    load_satellites(ex, tenant, &mut products).await?;
+    Ok(products.pop())
+}
+
+/// Reads one product by id, with store view `store_id`'s values over the defaults.
+pub async fn get_by_id(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    id: i64,
+    store_id: i64,
+) -> Result<Option<Product>, ApiError> {
+    let mut products = get_many(ex, tenant, &[id], store_id).await?;
+    Ok(products.pop())
+}
+
+/// Reads products by id, in the order given (ids that do not exist are skipped), with a
+/// fixed number of statements per chunk of ids rather than per product.
+pub async fn get_many(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    ids: &[i64],
+    store_id: i64,
+) -> Result<Vec<Product>, ApiError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let (list, binds) = id_list(chunk, 3);
+        let mut q = sql!(
+            format!(
+                "SELECT {PRODUCT_COLUMNS}, v.attribute_code, v.store_id, v.value FROM products p \
+                 LEFT JOIN product_attribute_values v ON v.tenant_id = p.tenant_id AND v.product_id = p.id \
+                 AND (v.store_id = 0 OR v.store_id = $2) \
+                 WHERE p.tenant_id = $1 AND p.id IN ({list}) ORDER BY p.id, v.attribute_code, v.store_id"
+            ),
+            tenant.0,
+            store_id
+        );
+        for id in binds {
+            q = q.bind(id);
+        }
+        let rows = ex.fetch_all(q).await.storage()?;
+        let mut products = products_with_values(&rows).storage()?;
+        load_satellites(ex, tenant, &mut products).await?;
+        let mut by_id: HashMap<i64, Product> = products.into_iter().map(|p| (p.id, p)).collect();
+        out.extend(chunk.iter().filter_map(|id| by_id.remove(id)));
+    }
+    Ok(out)
+}
+
+/// Ids per statement when reading many products.
+const CHUNK: usize = 512;
+
+/// `$first, $first+1, …` for `ids`, padded to a power of two by repeating the last id, so
+/// that pages of any size share a few statement texts (and prepared statements).
+fn id_list(ids: &[i64], first: usize) -> (String, Vec<i64>) {
+    let padded = ids.len().max(1).next_power_of_two();
+    let last = ids.last().copied().unwrap_or(0);
+    let binds: Vec<i64> = ids.iter().copied().chain(std::iter::repeat_n(last, padded - ids.len())).collect();
+    let list = (0..padded).map(|i| format!("${}", first + i)).collect::<Vec<_>>().join(", ");
+    (list, binds)
+}
+
+/// Products from rows of product columns followed by (code, store id, value), grouped by
+/// product in row order. Rows come default scope first, so a store view's value replaces
+/// the default.
+fn products_with_values(rows: &[Row]) -> Result<Vec<Product>, DbError> {
+    let mut out: Vec<Product> = Vec::new();
+    for r in rows {
+        let id: i64 = r.at(0)?;
+        if out.last().is_none_or(|p| p.id != id) {
+            out.push(product_from_row(r)?);
+        }
+        let p = out.last_mut().expect("pushed above");
+        let code: Option<String> = r.at(11)?;
+        let value: Option<String> = r.at(13)?;
+        let (Some(code), Some(value)) = (code, value) else { continue };
+        match p.attributes.last_mut() {
+            Some((last, v)) if *last == code => *v = value,
+            _ => p.attributes.push((code, value)),
+        }
+    }
+    Ok(out)
 }
 
 fn product_from_row(r: &Row) -> Result<Product, DbError> {
     Ok(Product {
-        id: r.get("id")?,
-        sku: r.get("sku")?,
-        name: r.get("name")?,
-        type_id: r.get("type_id")?,
-        attribute_set_id: r.get("attribute_set_id")?,
-        price: r.get("price")?,
-        status: r.get("status")?,
-        visibility: r.get("visibility")?,
-        weight: r.get("weight")?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
+        id: r.at(0)?,
+        sku: r.at(1)?,
+        name: r.at(2)?,
+        type_id: r.at(3)?,
+        attribute_set_id: r.at(4)?,
+        price: r.at(5)?,
+        status: r.at(6)?,
+        visibility: r.at(7)?,
+        weight: r.at(8)?,
+        created_at: r.at(9)?,
+        updated_at: r.at(10)?,
         attributes: Vec::new(),
         website_ids: Vec::new(),
         categories: Vec::new(),
         stock: None,
         configurable_options: Vec::new(),
         children: Vec::new(),
+        tier_prices: Vec::new(),
+        links: Vec::new(),
+        media: Vec::new(),
     })
 }
 
-async fn load_details(ex: &mut impl Exec, tenant: TenantId, p: &mut Product, store_id: i64) -> Result<(), ApiError> {
-    let t = tenant.0;
-    let attrs = ex
-        .fetch_all(sql!(
-            "SELECT attribute_code, store_id, value FROM product_attribute_values \
-             WHERE tenant_id = $1 AND product_id = $2 AND (store_id = 0 OR store_id = $3) ORDER BY attribute_code, store_id",
-            t,
-            p.id,
-            store_id
-        ))
-        .await
-        .storage()?;
-    for r in attrs {
-        let code: String = r.at(0).storage()?;
-        let value: Option<String> = r.at(2).storage()?;
-        let Some(value) = value else { continue };
-        // Rows come default scope first, so a store view's value replaces the default.
-        match p.attributes.last_mut() {
-            Some((last, v)) if *last == code => *v = value,
-            _ => p.attributes.push((code, value)),
-        }
-    }
-    p.website_ids = ex
-        .fetch_column(sql!(
-            "SELECT website_id FROM product_websites WHERE tenant_id = $1 AND product_id = $2 ORDER BY website_id",
-            t,
-            p.id
-        ))
-        .await
-        .storage()?;
-    p.categories = ex
-        .fetch_all(sql!(
-            "SELECT category_id, position FROM category_products WHERE tenant_id = $1 AND product_id = $2 ORDER BY category_id",
-            t,
-            p.id
-        ))
-        .await
-        .storage()?
-        .iter()
-        .map(|r| Ok((r.at(0)?, r.at(1)?)))
-        .collect::<Result<_, DbError>>()
-        .storage()?;
-    p.stock = ex
-        .fetch_optional(sql!(
-            "SELECT qty, is_in_stock, manage_stock FROM stock_items WHERE tenant_id = $1 AND product_id = $2",
-            t,
-            p.id
-        ))
-        .await
-        .storage()?
-        .map(|r| Ok(Stock { qty: r.at(0)?, is_in_stock: r.at(1)?, manage_stock: r.at(2)? }))
-        .transpose()
-        .storage()?;
-    if p.type_id == "configurable" {
-        load_configurable(ex, tenant, p).await?;
-    }
-    Ok(())
+/// How many numeric and text columns the satellite query has.
+const SAT_NUMBERS: usize = 10;
+const SAT_TEXTS: usize = 4;
+
+/// One branch of the satellite query: a kind letter, the product id expression, numeric
+/// and text expressions (padded with typed NULLs: PostgreSQL resolves a `UNION`'s column
+/// types pairwise, so an untyped NULL would become text), and the FROM/WHERE part.
+fn branch(kind: char, pid: &str, numbers: &[&str], texts: &[&str], rest: &str) -> String {
+    let mut cols = vec![format!("'{kind}'"), pid.to_owned()];
+    cols.extend((0..SAT_NUMBERS).map(|i| numbers.get(i).map_or("CAST(NULL AS BIGINT)".to_owned(), |e| (*e).to_owned())));
+    cols.extend((0..SAT_TEXTS).map(|i| texts.get(i).map_or("CAST(NULL AS TEXT)".to_owned(), |e| (*e).to_owned())));
+    format!("SELECT {} {rest}", cols.join(", "))
 }
 
-async fn load_configurable(ex: &mut impl Exec, tenant: TenantId, p: &mut Product) -> Result<(), ApiError> {
-    let t = tenant.0;
-    p.children = ex
-        .fetch_column(sql!(
-            "SELECT child_id FROM product_relations WHERE tenant_id = $1 AND parent_id = $2 ORDER BY child_id",
-            t,
-            p.id
-        ))
-        .await
-        .storage()?;
-    let supers = ex
-        .fetch_all(sql!(
-            "SELECT s.attribute_id, a.code, COALESCE(s.label, a.frontend_label, a.code), s.position \
-             FROM product_super_attributes s JOIN attributes a ON a.tenant_id = s.tenant_id AND a.id = s.attribute_id \
-             WHERE s.tenant_id = $1 AND s.product_id = $2 ORDER BY s.position",
-            t,
-            p.id
-        ))
-        .await
-        .storage()?;
-    for r in supers {
-        let attribute_code: String = r.at(1).storage()?;
-        let used = ex
-            .fetch_all(sql!(
-                "SELECT DISTINCT v.value FROM product_relations rel JOIN product_attribute_values v \
-                 ON v.tenant_id = rel.tenant_id AND v.product_id = rel.child_id AND v.attribute_code = $3 AND v.store_id = 0 \
-                 WHERE rel.tenant_id = $1 AND rel.parent_id = $2",
-                t,
-                p.id,
-                attribute_code.clone()
-            ))
-            .await
-            .storage()?;
-        let mut values: Vec<i64> = used
-            .iter()
-            .filter_map(|u| u.at::<Option<String>>(0).ok().flatten())
-            .filter_map(|v| v.parse().ok())
-            .collect();
-        values.sort_unstable();
-        p.configurable_options.push(ConfigurableOption {
-            attribute_id: r.at(0).storage()?,
-            attribute_code,
-            label: r.at(2).storage()?,
-            position: r.at(3).storage()?,
-            values,
-        });
+fn flag(column: &str) -> String {
+    format!("CASE WHEN {column} THEN 1 ELSE 0 END")
+}
+
+/// The satellite query for `list` (placeholders of product ids): websites, category links,
+/// the stock item, tier prices, product links, media and, when `configurable`, children,
+/// super attributes and the option values the children use.
+fn satellite_sql(list: &str, configurable: bool) -> String {
+    let (in_stock, manage, use_config, qty_decimal) =
+        (flag("is_in_stock"), flag("manage_stock"), flag("use_config_manage_stock"), flag("is_qty_decimal"));
+    let (all_groups, disabled) = (flag("all_groups"), flag("disabled"));
+    let mut branches = vec![
+        branch('w', "product_id", &["website_id"], &[], &format!("FROM product_websites WHERE tenant_id = $1 AND product_id IN ({list})")),
+        branch(
+            'c',
+            "product_id",
+            &["category_id", "position"],
+            &[],
+            &format!("FROM category_products WHERE tenant_id = $1 AND product_id IN ({list})"),
+        ),
+        branch(
+            's',
+            "product_id",
+            &[
+                "qty",
+                &in_stock,
+                &manage,
+                &use_config,
+                &qty_decimal,
+                "min_qty",
+                "min_sale_qty",
+                "max_sale_qty",
+                "backorders",
+                "notify_stock_qty",
+            ],
+            &["low_stock_date"],
+            &format!("FROM stock_items WHERE tenant_id = $1 AND product_id IN ({list})"),
+        ),
+        branch(
+            't',
+            "product_id",
+            &["id", &all_groups, "customer_group_id", "qty", "value", "percentage_value", "website_id"],
+            &[],
+            &format!("FROM product_tier_prices WHERE tenant_id = $1 AND product_id IN ({list})"),
+        ),
+        branch(
+            'l',
+            "l.product_id",
+            &["l.linked_product_id", "l.position", "l.qty"],
+            &["l.link_type", "lp.sku", "lp.type_id"],
+            &format!(
+                "FROM product_links l JOIN products lp ON lp.tenant_id = l.tenant_id AND lp.id = l.linked_product_id \
+                 WHERE l.tenant_id = $1 AND l.product_id IN ({list})"
+            ),
+        ),
+        branch(
+            'm',
+            "product_id",
+            &["id", "position", &disabled],
+            &["media_type", "file", "label", "types"],
+            &format!("FROM product_media WHERE tenant_id = $1 AND product_id IN ({list})"),
+        ),
+    ];
+    if configurable {
+        branches.push(branch(
+            'r',
+            "parent_id",
+            &["child_id"],
+            &[],
+            &format!("FROM product_relations WHERE tenant_id = $1 AND parent_id IN ({list})"),
+        ));
+        branches.push(branch(
+            'a',
+            "s.product_id",
+            &["s.attribute_id", "s.position"],
+            &["a.code", "COALESCE(s.label, a.frontend_label, a.code)"],
+            &format!(
+                "FROM product_super_attributes s JOIN attributes a ON a.tenant_id = s.tenant_id AND a.id = s.attribute_id \
+                 WHERE s.tenant_id = $1 AND s.product_id IN ({list})"
+            ),
+        ));
+        branches.push(branch(
+            'v',
+            "s.product_id",
+            &["s.attribute_id"],
+            &["v.value"],
+            &format!(
+                "FROM product_super_attributes s JOIN attributes a ON a.tenant_id = s.tenant_id AND a.id = s.attribute_id \
+                 JOIN product_relations r ON r.tenant_id = s.tenant_id AND r.parent_id = s.product_id \
+                 JOIN product_attribute_values v ON v.tenant_id = r.tenant_id AND v.product_id = r.child_id \
+                 AND v.attribute_code = a.code AND v.store_id = 0 \
+                 WHERE s.tenant_id = $1 AND s.product_id IN ({list})"
+            ),
+        ));
+    }
+    branches.join(" UNION ALL ")
+}
+
+/// Loads websites, category links, stock, tier prices, links, media and configurable
+/// options for `products` with one statement per chunk of ids.
+async fn load_satellites(ex: &mut impl Exec, tenant: TenantId, products: &mut [Product]) -> Result<(), ApiError> {
+    if products.is_empty() {
+        return Ok(());
+    }
+    let index: HashMap<i64, usize> = products.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    let ids: Vec<i64> = products.iter().map(|p| p.id).collect();
+    let configurable_ids: Vec<i64> = products.iter().filter(|p| p.type_id == "configurable").map(|p| p.id).collect();
+    // (product, attribute id) → option ids the children use.
+    let mut used: HashMap<(i64, i64), Vec<i64>> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let configurable = chunk.iter().any(|id| configurable_ids.contains(id));
+        let (list, binds) = id_list(chunk, 2);
+        let mut q = sql!(satellite_sql(&list, configurable), tenant.0);
+        for id in binds {
+            q = q.bind(id);
+        }
+        for r in ex.fetch_all(q).await.storage()? {
+            let kind: String = r.at(0).storage()?;
+            let pid: i64 = r.at(1).storage()?;
+            let Some(&i) = index.get(&pid) else { continue };
+            let n: Vec<Option<i64>> =
+                (0..SAT_NUMBERS).map(|c| r.at::<Option<i64>>(2 + c)).collect::<Result<_, DbError>>().storage()?;
+            let s: Vec<Option<String>> = (0..SAT_TEXTS)
+                .map(|c| r.at::<Option<String>>(2 + SAT_NUMBERS + c))
+                .collect::<Result<_, DbError>>()
+                .storage()?;
+            let p = &mut products[i];
+            let num = |c: usize| n[c].unwrap_or(0);
+            let text = |c: usize| s[c].clone().unwrap_or_default();
+            match kind.as_str() {
+                "w" => p.website_ids.push(num(0)),
+                "c" => p.categories.push((num(0), num(1))),
+                "s" => p.stock = Some(super::stock::from_numbers(&n, s[0].clone())),
+                "t" => p.tier_prices.push(super::tier_prices::from_numbers(&n)),
+                "l" => p.links.push(ProductLink {
+                    link_type: text(0),
+                    linked_product_id: num(0),
+                    linked_product_sku: text(1),
+                    linked_product_type: text(2),
+                    position: num(1),
+                    qty: n[2].map(storegate_db::micros_to_decimal),
+                }),
+                "m" => p.media.push(MediaEntry {
+                    id: num(0),
+                    media_type: text(0),
+                    file: text(1),
+                    label: s[2].clone(),
+                    position: num(1),
+                    disabled: num(2) != 0,
+                    types: super::media::split_types(&text(3)),
+                }),
+                "r" if p.type_id == "configurable" => p.children.push(num(0)),
+                "a" if p.type_id == "configurable" => p.configurable_options.push(ConfigurableOption {
+                    attribute_id: num(0),
+                    attribute_code: text(0),
+                    label: text(1),
+                    position: num(1),
+                    values: Vec::new(),
+                }),
+                "v" => {
+                    if let Some(v) = s[0].as_deref().and_then(|v| v.trim().parse::<i64>().ok()) {
+                        used.entry((pid, num(0))).or_default().push(v);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for p in products.iter_mut() {
+        p.website_ids.sort_unstable();
+        p.categories.sort_unstable();
+        p.children.sort_unstable();
+        p.tier_prices.sort_by_key(|t| t.id);
+        p.media.sort_by_key(|m| (m.position, m.id));
+        super::links::sort(&mut p.links);
+        p.configurable_options.sort_by_key(|o| (o.position, o.attribute_id));
+        for o in &mut p.configurable_options {
+            let mut values = used.remove(&(p.id, o.attribute_id)).unwrap_or_default();
+            values.sort_unstable();
+            values.dedup();
+            o.values = values;
+        }
     }
     Ok(())
 }
@@ -520,7 +714,8 @@ pub async fn attribute_kinds(
     Ok(kinds)
 }
 
-/// One page of a product search, and the number of matches ignoring paging.
+/// One page of a product search, and the number of matches ignoring paging. A page costs a
+/// fixed number of statements (count, page, values, satellites), not a few per product.
 pub async fn search(
     ex: &mut impl Exec,
     tenant: TenantId,
@@ -548,33 +743,6 @@ pub async fn search(
         )))
         .await
         .storage()?;
-    let mut items = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(p) = get_by_id(ex, tenant, id, store_id).await? {
-            items.push(p);
-        }
-    }
+    let items = get_many(ex, tenant, &ids, store_id).await?;
     Ok((items, total))
-}
-
-/// Reads one product by id, with store view `store_id`'s values over the defaults.
-pub async fn get_by_id(
-    ex: &mut impl Exec,
-    tenant: TenantId,
-    id: i64,
-    store_id: i64,
-) -> Result<Option<Product>, ApiError> {
-    let row = ex
-        .fetch_optional(sql!(
-            "SELECT id, sku, name, type_id, attribute_set_id, price, status, visibility, weight, created_at, updated_at \
-             FROM products WHERE tenant_id = $1 AND id = $2",
-            tenant.0,
-            id
-        ))
-        .await
-        .storage()?;
-    let Some(row) = row else { return Ok(None) };
-    let mut product = product_from_row(&row).storage()?;
-    load_details(ex, tenant, &mut product, store_id).await?;
-    Ok(Some(product))
 }

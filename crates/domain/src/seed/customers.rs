@@ -5,6 +5,7 @@
 use super::random::{Stream, chance, pick, rng};
 use super::words::{self, City};
 use crate::StorageResult;
+use crate::crypto::Crypto;
 use crate::customer::{self, NewAddress, NewCustomer};
 use crate::progress::Progress;
 use rand::Rng;
@@ -22,6 +23,7 @@ const FEMALE: i64 = 2;
 pub(super) async fn generate(
     db: &Db,
     tenant: TenantId,
+    crypto: &Crypto,
     seed: u64,
     total: usize,
     progress: &dyn Progress,
@@ -38,7 +40,7 @@ pub(super) async fn generate(
         let batch: Vec<NewCustomer> = (start..end).map(|i| new_customer(&mut rng, i + 1, &hash)).collect();
         addresses += batch.iter().map(|c| c.addresses.len()).sum::<usize>();
         let mut tx = db.begin().await.storage()?;
-        customer::insert_batch(&mut tx, tenant, batch).await?;
+        customer::insert_batch(&mut tx, tenant, crypto, batch).await?;
         tx.commit().await.storage()?;
         progress.advance((end - start) as u64);
     }

@@ -21,6 +21,7 @@ mod random;
 mod text;
 mod words;
 
+use crate::crypto::Crypto;
 use crate::progress::Progress;
 use storegate_db::Db;
 use storegate_types::{ApiError, TenantId};
@@ -62,12 +63,13 @@ pub struct DemoReport {
 pub async fn generate(
     db: &Db,
     tenant: TenantId,
+    crypto: &Crypto,
     spec: &DemoSpec,
     progress: &dyn Progress,
 ) -> Result<DemoReport, ApiError> {
     let plan = catalog::prepare(db, tenant).await?;
     let counts = products::generate(db, tenant, &plan, spec.seed, spec.products, progress).await?;
-    let (customers, addresses) = customers::generate(db, tenant, spec.seed, spec.customers, progress).await?;
+    let (customers, addresses) = customers::generate(db, tenant, crypto, spec.seed, spec.customers, progress).await?;
     let (pages, blocks) = content::create(db, tenant).await?;
     Ok(DemoReport {
         products: counts.configurable + counts.simple,

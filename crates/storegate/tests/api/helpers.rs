@@ -10,6 +10,7 @@ use storegate::config::{Config, Secret, ServeArgs, StorageArgs};
 use storegate::startup::Application;
 use storegate_db::Db;
 use storegate_db::testing::TestDatabase;
+use storegate_domain::crypto::Crypto;
 use storegate_types::TenantId;
 
 pub const ADMIN: &str = "admin";
@@ -19,6 +20,8 @@ pub struct TestServer {
     pub base: String,
     pub db: Db,
     pub tenant: TenantId,
+    /// The server's encryption key, to read encrypted columns in tests.
+    pub crypto: Crypto,
     pub config: Config,
     pub client: Client,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -61,12 +64,13 @@ impl TestServer {
         let base = format!("http://{}", app.local_addr());
         let db = app.db.clone();
         let tenant = app.bootstrapped.tenant;
+        let crypto = app.crypto.clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(app.run_until(async move {
             let _ = rx.await;
         }));
         let client = Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
-        TestServer { base, db, tenant, config, client, shutdown: Some(tx), task: Some(task), test_db }
+        TestServer { base, db, tenant, crypto, config, client, shutdown: Some(tx), task: Some(task), test_db }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -10,6 +10,7 @@ mod caches;
 mod catalog;
 mod categories;
 mod cli;
+mod clients;
 mod cms;
 mod customers;
 mod demo;

@@ -9,7 +9,7 @@ use storegate_domain::seed::{self, DemoSpec};
 async fn demo_server() -> (TestServer, String) {
     let server = TestServer::start().await;
     let spec = DemoSpec { products: 300, customers: 5, seed: 7 };
-    seed::generate(&server.db, server.tenant, &spec, &Silent).await.unwrap();
+    seed::generate(&server.db, server.tenant, &server.crypto, &spec, &Silent).await.unwrap();
     let token = server.admin_token().await;
     (server, token)
 }

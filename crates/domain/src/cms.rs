@@ -382,7 +382,10 @@ fn validate(kind: Kind, identifier: &str, changes: &Changes) -> Result<(), ApiEr
         return Err(ApiError::required("identifier"));
     }
     if identifier.chars().count() > MAX_IDENTIFIER_CHARS {
-        return Err(ApiError::invalid_value("identifier", format!("{}…", identifier.chars().take(20).collect::<String>())));
+        return Err(ApiError::invalid_value(
+            "identifier",
+            format!("{}…", identifier.chars().take(20).collect::<String>()),
+        ));
     }
     if kind == Kind::Page {
         if !valid_page_identifier(identifier) {
@@ -540,7 +543,8 @@ pub async fn search(
     }
     criteria.filter_groups = kept;
     let first_param = 2 + store_groups.iter().map(Vec::len).sum::<usize>();
-    let compiled = search::compile(&criteria, kind.search_fields(), &|_| None, first_param, max_page_size, ex.backend())?;
+    let compiled =
+        search::compile(&criteria, kind.search_fields(), &|_| None, first_param, max_page_size, ex.backend())?;
     let mut next = 2;
     let mut store_conditions = String::new();
     for ids in &store_groups {
@@ -569,7 +573,10 @@ pub async fn search(
     let total: i64 = ex.fetch_scalar(bind(sql!(format!("SELECT COUNT(*) {from}"), tenant.0))).await.storage()?;
     let ids: Vec<i64> = ex
         .fetch_column(bind(sql!(
-            format!("SELECT e.id {from} ORDER BY {} LIMIT {} OFFSET {}", compiled.order_by, compiled.limit, compiled.offset),
+            format!(
+                "SELECT e.id {from} ORDER BY {} LIMIT {} OFFSET {}",
+                compiled.order_by, compiled.limit, compiled.offset
+            ),
             tenant.0
         )))
         .await

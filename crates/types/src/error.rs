@@ -117,6 +117,7 @@ error_codes! {
     CmsPageIdentifierInvalid, InvalidRequest, 400, "The page URL key contains capital letters or disallowed symbols.";
     CmsPageIdentifierNumeric, InvalidRequest, 400, "The page URL key cannot be made of only numbers.";
     CmsFieldTooLong, InvalidRequest, 400, "The %1 field is longer than the limit of %2 bytes.";
+    CategoryNotMoved, InvalidRequest, 400, "Could not move category";
     Internal, Internal, 500, "Internal Error. Details are available in the storegate log. Report ID: %1";
 }
 

@@ -241,7 +241,12 @@ impl Operation for GetSet {
         summary: "Get a product attribute set.",
         audit: "{principal} read product attribute set {attribute_set_id}",
         target: Some("attribute_set_id"),
-        ..attribute_op("catalog.attribute_set.get", Method::Get, "/V1/products/attribute-sets/{attributeSetId}", Effect::Read)
+        ..attribute_op(
+            "catalog.attribute_set.get",
+            Method::Get,
+            "/V1/products/attribute-sets/{attributeSetId}",
+            Effect::Read,
+        )
     };
     type Input = BySetId;
     type Output = AttributeSetOut;

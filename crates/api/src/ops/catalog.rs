@@ -6,7 +6,9 @@ use crate::ctx::Ctx;
 use crate::operation::{ErasedOp, Operation, Reply};
 use crate::spec::{Acl, CapabilityGroup, Effect, Method, OpSpec, Surface};
 use crate::wire::SearchResult;
-use crate::wire::product::{MediaEntryIn, MediaEntryOut, ProductIn, ProductLinkIn, ProductLinkOut, ProductOut, TierPriceOut};
+use crate::wire::product::{
+    MediaEntryIn, MediaEntryOut, ProductIn, ProductLinkIn, ProductLinkOut, ProductOut, TierPriceOut,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use storegate_db::Exec;
@@ -564,9 +566,10 @@ impl Operation for UpdateMedia {
     async fn call(cx: &Ctx, input: UpdateMediaInput) -> Result<bool, ApiError> {
         let mut tx = cx.db.begin().await.storage()?;
         let id = product_id(&mut tx, cx, &input.sku).await?;
-        let unused = media::update(&mut tx, cx.tenant, &cx.settings.media_dir, id, input.entry_id, &input.entry.input())
-            .await?
-            .ok_or_else(|| ApiError::new(ErrorCode::MediaEntryIdNotFound))?;
+        let unused =
+            media::update(&mut tx, cx.tenant, &cx.settings.media_dir, id, input.entry_id, &input.entry.input())
+                .await?
+                .ok_or_else(|| ApiError::new(ErrorCode::MediaEntryIdNotFound))?;
         save::touch(&mut tx, cx.tenant, id).await?;
         tx.commit().await.storage()?;
         cleanup(cx, &unused).await;

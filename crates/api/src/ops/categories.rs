@@ -262,7 +262,12 @@ impl Operation for ListCategoryProducts {
         summary: "The products assigned to a category, with their positions.",
         audit: "{principal} listed the products of category {category_id}",
         target: Some("category_id"),
-        ..category_op("catalog.categories.products.list", Method::Get, "/V1/categories/{categoryId}/products", Effect::Read)
+        ..category_op(
+            "catalog.categories.products.list",
+            Method::Get,
+            "/V1/categories/{categoryId}/products",
+            Effect::Read,
+        )
     };
     type Input = ByCategoryId;
     type Output = Vec<CategoryProductLinkOut>;
@@ -306,7 +311,12 @@ impl Operation for AssignProduct {
         summary: "Assign a product to a category at a position.",
         audit: "{principal} assigned product {product_link.sku} to category {category_id} in {store}",
         target: Some("category_id"),
-        ..category_op("catalog.categories.products.assign", Method::Post, "/V1/categories/{categoryId}/products", Effect::Write)
+        ..category_op(
+            "catalog.categories.products.assign",
+            Method::Post,
+            "/V1/categories/{categoryId}/products",
+            Effect::Write,
+        )
     };
     type Input = AssignInput;
     type Output = bool;
@@ -323,7 +333,12 @@ impl Operation for UpdateProductAssignment {
         summary: "Assign a product to a category, or change its position there.",
         audit: "{principal} set product {product_link.sku} in category {category_id} in {store}",
         target: Some("category_id"),
-        ..category_op("catalog.categories.products.update", Method::Put, "/V1/categories/{categoryId}/products", Effect::Write)
+        ..category_op(
+            "catalog.categories.products.update",
+            Method::Put,
+            "/V1/categories/{categoryId}/products",
+            Effect::Write,
+        )
     };
     type Input = AssignInput;
     type Output = bool;

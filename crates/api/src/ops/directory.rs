@@ -36,7 +36,10 @@ async fn allowed(cx: &Ctx) -> Result<Vec<&'static Country>, ApiError> {
     let codes: Option<Vec<String>> = allow
         .map(|a| a.split(',').map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty()).collect::<Vec<_>>())
         .filter(|c| !c.is_empty());
-    Ok(directory::countries().iter().filter(|c| codes.as_ref().is_none_or(|codes| codes.iter().any(|x| x == c.id))).collect())
+    Ok(directory::countries()
+        .iter()
+        .filter(|c| codes.as_ref().is_none_or(|codes| codes.iter().any(|x| x == c.id)))
+        .collect())
 }
 
 pub struct ListCountries;

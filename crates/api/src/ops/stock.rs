@@ -85,7 +85,12 @@ impl Operation for GetProductStockItem {
         summary: "Get a product's stock item (the read integration guides use; same answer as /V1/stockItems/{productSku}).",
         audit: "{principal} read the stock item of {sku}",
         target: Some("sku"),
-        ..stock_op("inventory.product_stock_item.get", Method::Get, "/V1/products/{sku}/stockItems/{itemId}", Effect::Read)
+        ..stock_op(
+            "inventory.product_stock_item.get",
+            Method::Get,
+            "/V1/products/{sku}/stockItems/{itemId}",
+            Effect::Read,
+        )
     };
     type Input = ProductStockItemRef;
     type Output = StockItemOut;

@@ -264,7 +264,11 @@ pub mod lenient {
         }
     }
 
-    fn optional<'de, D: Deserializer<'de>, T>(d: D, f: fn(&Value) -> Option<T>, what: &str) -> Result<Option<T>, D::Error> {
+    fn optional<'de, D: Deserializer<'de>, T>(
+        d: D,
+        f: fn(&Value) -> Option<T>,
+        what: &str,
+    ) -> Result<Option<T>, D::Error> {
         let v = Value::deserialize(d)?;
         if v.is_null() {
             return Ok(None);

@@ -372,10 +372,7 @@ pub async fn inputs(ex: &mut impl Exec, tenant: TenantId) -> Result<Vec<(i64, St
         ))
         .await
         .storage()?;
-    rows.iter()
-        .map(|r| Ok((r.at(0)?, r.at(1)?, r.at(2)?)))
-        .collect::<Result<_, storegate_db::DbError>>()
-        .storage()
+    rows.iter().map(|r| Ok((r.at(0)?, r.at(1)?, r.at(2)?))).collect::<Result<_, storegate_db::DbError>>().storage()
 }
 
 /// The searchable fields of product attributes.
@@ -416,7 +413,10 @@ pub async fn search(
     let c = crate::search::compile(criteria, &SEARCH_FIELDS, &none, 3, max_page_size, ex.backend())?;
     let total: i64 = ex
         .fetch_scalar(c.bind(sql!(
-            format!("SELECT COUNT(*) FROM attributes a WHERE a.tenant_id = $1 AND a.entity_type = $2 AND ({})", c.condition),
+            format!(
+                "SELECT COUNT(*) FROM attributes a WHERE a.tenant_id = $1 AND a.entity_type = $2 AND ({})",
+                c.condition
+            ),
             tenant.0,
             PRODUCT_ENTITY
         )))
@@ -478,7 +478,12 @@ pub async fn option_exists(
 
 /// The option id a custom attribute value stands for: an existing option id, else the
 /// option with that label (ignoring case), else a new option with that label.
-pub async fn resolve_option(ex: &mut impl Exec, tenant: TenantId, attribute_id: i64, raw: &str) -> Result<i64, ApiError> {
+pub async fn resolve_option(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    attribute_id: i64,
+    raw: &str,
+) -> Result<i64, ApiError> {
     let raw = raw.trim();
     if let Ok(id) = raw.parse::<i64>()
         && option_exists(ex, tenant, attribute_id, id).await?
@@ -518,7 +523,12 @@ async fn label_taken(
 }
 
 /// Adds an option to a select or multiselect attribute; answers its id.
-pub async fn add_option(ex: &mut impl Exec, tenant: TenantId, code: &str, input: &OptionInput) -> Result<i64, ApiError> {
+pub async fn add_option(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    code: &str,
+    input: &OptionInput,
+) -> Result<i64, ApiError> {
     let attribute = require(ex, tenant, code).await?;
     option_attribute(&attribute)?;
     let label = input.label.as_deref().map(str::trim).unwrap_or_default();
@@ -545,7 +555,12 @@ pub async fn add_option(ex: &mut impl Exec, tenant: TenantId, code: &str, input:
     Ok(id)
 }
 
-async fn set_default(ex: &mut impl Exec, tenant: TenantId, attribute_id: i64, value: Option<String>) -> Result<(), ApiError> {
+async fn set_default(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    attribute_id: i64,
+    value: Option<String>,
+) -> Result<(), ApiError> {
     ex.execute(sql!(
         "UPDATE attributes SET default_value = $3 WHERE tenant_id = $1 AND id = $2",
         tenant.0,

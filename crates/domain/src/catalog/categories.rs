@@ -300,10 +300,8 @@ fn from_row(r: &Row) -> Result<Category, DbError> {
 
 /// Reads one category with store view `store_id`'s values over the defaults.
 pub async fn get(ex: &mut impl Exec, tenant: TenantId, id: i64, store_id: i64) -> Result<Option<Category>, ApiError> {
-    let row = ex
-        .fetch_optional(sql!(format!("{SELECT} WHERE tenant_id = $1 AND id = $2"), tenant.0, id))
-        .await
-        .storage()?;
+    let row =
+        ex.fetch_optional(sql!(format!("{SELECT} WHERE tenant_id = $1 AND id = $2"), tenant.0, id)).await.storage()?;
     let Some(row) = row else { return Ok(None) };
     let mut category = from_row(&row).storage()?;
     load_details(ex, tenant, &mut category, store_id).await?;
@@ -337,9 +335,7 @@ async fn load_details(ex: &mut impl Exec, tenant: TenantId, c: &mut Category, st
             _ => attributes.push((code, value)),
         }
     }
-    let mut take = |code: &str| {
-        attributes.iter().position(|(c, _)| c == code).map(|i| attributes.remove(i).1)
-    };
+    let mut take = |code: &str| attributes.iter().position(|(c, _)| c == code).map(|i| attributes.remove(i).1);
     if let Some(name) = take("name") {
         c.name = name;
     }
@@ -622,6 +618,19 @@ async fn ensure_unique_url_key(
     url_key: &str,
     except: Option<i64>,
 ) -> Result<(), ApiError> {
+    if url_key_taken(ex, tenant, parent_id, url_key, except).await? {
+        return Err(not_saved("URL key for specified store already exists."));
+    }
+    Ok(())
+}
+
+async fn url_key_taken(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    parent_id: i64,
+    url_key: &str,
+    except: Option<i64>,
+) -> Result<bool, ApiError> {
     let taken: Option<i64> = ex
         .fetch_optional_scalar(sql!(
             "SELECT id FROM categories WHERE tenant_id = $1 AND parent_id = $2 AND url_key = $3 AND id <> $4 LIMIT 1",
@@ -632,10 +641,7 @@ async fn ensure_unique_url_key(
         ))
         .await
         .storage()?;
-    match taken {
-        Some(_) => Err(not_saved("URL key for specified store already exists.")),
-        None => Ok(()),
-    }
+    Ok(taken.is_some())
 }
 
 /// Recomputes `url_path` for `id` and its descendants: a child of a store root starts
@@ -714,6 +720,22 @@ pub async fn move_to(
     }
     let t = tenant.0;
     if moving.parent_id != parent.id {
+        // Two siblings with one URL key would share a URL: Magento cannot move it there.
+        let url_key: Option<String> = tx
+            .fetch_optional_scalar::<Option<String>>(sql!(
+                "SELECT url_key FROM categories WHERE tenant_id = $1 AND id = $2",
+                t,
+                moving.id
+            ))
+            .await
+            .storage()?
+            .flatten();
+        if let Some(key) = url_key
+            && url_key_taken(tx, tenant, parent.id, &key, Some(moving.id)).await?
+        {
+            return Err(ApiError::new(ErrorCode::CategoryNotMoved)
+                .with_internal(format!("a child of {parent_id} already has the URL key {key}")));
+        }
         let old_prefix = moving.path.clone();
         let new_prefix = format!("{}/{}", parent.path, moving.id);
         tx.execute(sql!(
@@ -794,9 +816,14 @@ pub async fn delete(tx: &mut Tx, tenant: TenantId, id: i64) -> Result<bool, ApiE
         return Err(ApiError::positional(ErrorCode::CategoryNotDeleted, [target.id.to_string()])
             .with_internal("a root category cannot be deleted"));
     }
-    tx.execute(sql!("DELETE FROM categories WHERE tenant_id = $1 AND (id = $2 OR path LIKE $3)", t, target.id, subtree))
-        .await
-        .storage()?;
+    tx.execute(sql!(
+        "DELETE FROM categories WHERE tenant_id = $1 AND (id = $2 OR path LIKE $3)",
+        t,
+        target.id,
+        subtree
+    ))
+    .await
+    .storage()?;
     Ok(true)
 }
 
@@ -825,7 +852,8 @@ pub async fn assign_product(
     position: i64,
 ) -> Result<(), ApiError> {
     node(ex, tenant, id).await?;
-    let product = super::products::id_by_sku(ex, tenant, sku).await?.ok_or_else(|| ApiError::new(ErrorCode::ProductNotFound))?;
+    let product =
+        super::products::id_by_sku(ex, tenant, sku).await?.ok_or_else(|| ApiError::new(ErrorCode::ProductNotFound))?;
     ex.execute(sql!(
         "INSERT INTO category_products (tenant_id, category_id, product_id, position) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (tenant_id, category_id, product_id) DO UPDATE SET position = excluded.position",
@@ -842,7 +870,8 @@ pub async fn assign_product(
 /// Removes a product from a category; refuses a product that is not in it.
 pub async fn unassign_product(ex: &mut impl Exec, tenant: TenantId, id: i64, sku: &str) -> Result<(), ApiError> {
     node(ex, tenant, id).await?;
-    let product = super::products::id_by_sku(ex, tenant, sku).await?.ok_or_else(|| ApiError::new(ErrorCode::ProductNotFound))?;
+    let product =
+        super::products::id_by_sku(ex, tenant, sku).await?.ok_or_else(|| ApiError::new(ErrorCode::ProductNotFound))?;
     let removed = ex
         .execute(sql!(
             "DELETE FROM category_products WHERE tenant_id = $1 AND category_id = $2 AND product_id = $3",

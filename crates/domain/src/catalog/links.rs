@@ -37,7 +37,11 @@ pub struct LinkInput {
 pub fn sort(links: &mut [ProductLink]) {
     let rank = |t: &str| LINK_TYPES.iter().position(|(n, _)| *n == t).unwrap_or(usize::MAX);
     links.sort_by(|a, b| {
-        (rank(&a.link_type), a.position, a.linked_product_id).cmp(&(rank(&b.link_type), b.position, b.linked_product_id))
+        (rank(&a.link_type), a.position, a.linked_product_id).cmp(&(
+            rank(&b.link_type),
+            b.position,
+            b.linked_product_id,
+        ))
     });
 }
 
@@ -134,7 +138,12 @@ pub async fn replace_all(
 }
 
 /// Adds links or updates existing ones of the same type and product (`setProductLinks`).
-pub async fn merge(ex: &mut impl Exec, tenant: TenantId, product_id: i64, inputs: &[LinkInput]) -> Result<(), ApiError> {
+pub async fn merge(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    product_id: i64,
+    inputs: &[LinkInput],
+) -> Result<(), ApiError> {
     let ids = resolve(ex, tenant, product_id, inputs, ErrorCode::LinkTypeNotFound, |_| {
         ApiError::new(ErrorCode::LinkedProductsInvalid)
     })
@@ -146,7 +155,12 @@ pub async fn merge(ex: &mut impl Exec, tenant: TenantId, product_id: i64, inputs
 }
 
 /// Saves one link (`ProductLinkRepository::save`): the linked product must exist.
-pub async fn save_one(ex: &mut impl Exec, tenant: TenantId, product_id: i64, input: &LinkInput) -> Result<(), ApiError> {
+pub async fn save_one(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    product_id: i64,
+    input: &LinkInput,
+) -> Result<(), ApiError> {
     let ids = resolve(ex, tenant, product_id, std::slice::from_ref(input), ErrorCode::LinkTypeNotFound, |_| {
         ApiError::new(ErrorCode::ProductNotFound)
     })

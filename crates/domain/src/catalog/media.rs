@@ -443,7 +443,10 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 
 /// Checks an upload as Magento's image content validator does, plus a size limit.
 pub fn decode(content: &ImageContent) -> Result<Image, ApiError> {
-    if content.name.chars().any(|c| matches!(c, '/' | '\\' | '?' | '*' | ':' | '"' | ';' | '<' | '>' | '(' | ')' | '|' | '{' | '}' | '\0'))
+    if content
+        .name
+        .chars()
+        .any(|c| matches!(c, '/' | '\\' | '?' | '*' | ':' | '"' | ';' | '<' | '>' | '(' | ')' | '|' | '{' | '}' | '\0'))
         || content.name.contains("..")
     {
         return Err(ApiError::new(ErrorCode::ImageNameForbidden));
@@ -505,7 +508,9 @@ pub async fn write_file(media_dir: &Path, name: &str, image: &Image) -> Result<S
     let stem = sanitize_name(name);
     let dir_part = dispersion(&stem);
     let dir = product_root(media_dir).join(dir_part.trim_start_matches('/'));
-    tokio::fs::create_dir_all(&dir).await.map_err(|e| ApiError::internal(format!("cannot create {}: {e}", dir.display())))?;
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| ApiError::internal(format!("cannot create {}: {e}", dir.display())))?;
     for n in 0..1000 {
         let file_name =
             if n == 0 { format!("{stem}.{}", image.extension) } else { format!("{stem}_{n}.{}", image.extension) };

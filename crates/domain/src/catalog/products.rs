@@ -451,7 +451,9 @@ const SAT_TEXTS: usize = 4;
 /// types pairwise, so an untyped NULL would become text), and the FROM/WHERE part.
 fn branch(kind: char, pid: &str, numbers: &[&str], texts: &[&str], rest: &str) -> String {
     let mut cols = vec![format!("'{kind}'"), pid.to_owned()];
-    cols.extend((0..SAT_NUMBERS).map(|i| numbers.get(i).map_or("CAST(NULL AS BIGINT)".to_owned(), |e| (*e).to_owned())));
+    cols.extend(
+        (0..SAT_NUMBERS).map(|i| numbers.get(i).map_or("CAST(NULL AS BIGINT)".to_owned(), |e| (*e).to_owned())),
+    );
     cols.extend((0..SAT_TEXTS).map(|i| texts.get(i).map_or("CAST(NULL AS TEXT)".to_owned(), |e| (*e).to_owned())));
     format!("SELECT {} {rest}", cols.join(", "))
 }
@@ -468,7 +470,13 @@ fn satellite_sql(list: &str, configurable: bool) -> String {
         (flag("is_in_stock"), flag("manage_stock"), flag("use_config_manage_stock"), flag("is_qty_decimal"));
     let (all_groups, disabled) = (flag("all_groups"), flag("disabled"));
     let mut branches = vec![
-        branch('w', "product_id", &["website_id"], &[], &format!("FROM product_websites WHERE tenant_id = $1 AND product_id IN ({list})")),
+        branch(
+            'w',
+            "product_id",
+            &["website_id"],
+            &[],
+            &format!("FROM product_websites WHERE tenant_id = $1 AND product_id IN ({list})"),
+        ),
         branch(
             'c',
             "product_id",

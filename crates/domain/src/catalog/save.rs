@@ -148,11 +148,9 @@ fn validate_static(input: &ProductInput, creating: bool) -> Result<(), ApiError>
 
 async fn find(ex: &mut impl Exec, tenant: TenantId, by: FindBy<'_>) -> Result<Option<Current>, ApiError> {
     let q = match by {
-        FindBy::Id(id) => sql!(
-            "SELECT id, sku, type_id, price FROM products WHERE tenant_id = $1 AND id = $2",
-            tenant.0,
-            id
-        ),
+        FindBy::Id(id) => {
+            sql!("SELECT id, sku, type_id, price FROM products WHERE tenant_id = $1 AND id = $2", tenant.0, id)
+        }
         FindBy::Sku(sku) => sql!(
             "SELECT id, sku, type_id, price FROM products WHERE tenant_id = $1 AND sku = $2",
             tenant.0,
@@ -160,9 +158,7 @@ async fn find(ex: &mut impl Exec, tenant: TenantId, by: FindBy<'_>) -> Result<Op
         ),
     };
     let row = ex.fetch_optional(q).await.storage()?;
-    row.map(|r| Ok(Current { id: r.at(0)?, sku: r.at(1)?, type_id: r.at(2)?, price: r.at(3)? }))
-        .transpose()
-        .storage()
+    row.map(|r| Ok(Current { id: r.at(0)?, sku: r.at(1)?, type_id: r.at(2)?, price: r.at(3)? })).transpose().storage()
 }
 
 enum FindBy<'a> {
@@ -237,7 +233,11 @@ async fn resolve_values(
             if input.category_links.is_none() {
                 let ids = split_list(&parts)
                     .iter()
-                    .map(|v| v.parse::<i64>().map(|id| (id, 0)).map_err(|_| ApiError::invalid_value("category_ids", v.clone())))
+                    .map(|v| {
+                        v.parse::<i64>()
+                            .map(|id| (id, 0))
+                            .map_err(|_| ApiError::invalid_value("category_ids", v.clone()))
+                    })
                     .collect::<Result<Vec<_>, _>>()?;
                 input.category_links = Some(ids);
             }
@@ -297,7 +297,11 @@ fn split_list(parts: &[String]) -> Vec<String> {
 async fn validate_references(ex: &mut impl Exec, tenant: TenantId, input: &ProductInput) -> Result<(), ApiError> {
     for w in input.website_ids.iter().flatten() {
         let found: Option<i64> = ex
-            .fetch_optional_scalar(sql!("SELECT id FROM websites WHERE tenant_id = $1 AND id = $2 AND id <> 0", tenant.0, *w))
+            .fetch_optional_scalar(sql!(
+                "SELECT id FROM websites WHERE tenant_id = $1 AND id = $2 AND id <> 0",
+                tenant.0,
+                *w
+            ))
             .await
             .storage()?;
         if found.is_none() {
@@ -305,12 +309,16 @@ async fn validate_references(ex: &mut impl Exec, tenant: TenantId, input: &Produ
                 ErrorCode::ProductWebsiteNotSaved,
                 [serde_json::Value::from(input.sku.clone()), (*w).into()],
             )
-                .with_internal("no such website"));
+            .with_internal("no such website"));
         }
     }
     for (category, position) in input.category_links.iter().flatten() {
         let found: Option<i64> = ex
-            .fetch_optional_scalar(sql!("SELECT id FROM categories WHERE tenant_id = $1 AND id = $2", tenant.0, *category))
+            .fetch_optional_scalar(sql!(
+                "SELECT id FROM categories WHERE tenant_id = $1 AND id = $2",
+                tenant.0,
+                *category
+            ))
             .await
             .storage()?;
         if found.is_none() {
@@ -631,8 +639,11 @@ pub async fn add_website(ex: &mut impl Exec, tenant: TenantId, sku: &str, websit
         .await
         .storage()?;
     if found.is_none() {
-        return Err(ApiError::positional(ErrorCode::ProductWebsiteNotSaved, [serde_json::Value::from(sku), website_id.into()])
-            .with_internal("no such website"));
+        return Err(ApiError::positional(
+            ErrorCode::ProductWebsiteNotSaved,
+            [serde_json::Value::from(sku), website_id.into()],
+        )
+        .with_internal("no such website"));
     }
     ex.execute(sql!(
         "INSERT INTO product_websites (tenant_id, product_id, website_id) VALUES ($1, $2, $3) \

@@ -137,11 +137,17 @@ impl StockPatch {
             item.is_qty_decimal = d;
         }
         item.min_qty = pick(self.min_qty, self.use_config_min_qty, DEFAULT_MIN_QTY, item.min_qty);
-        item.min_sale_qty = pick(self.min_sale_qty, self.use_config_min_sale_qty, DEFAULT_MIN_SALE_QTY, item.min_sale_qty);
-        item.max_sale_qty = pick(self.max_sale_qty, self.use_config_max_sale_qty, DEFAULT_MAX_SALE_QTY, item.max_sale_qty);
+        item.min_sale_qty =
+            pick(self.min_sale_qty, self.use_config_min_sale_qty, DEFAULT_MIN_SALE_QTY, item.min_sale_qty);
+        item.max_sale_qty =
+            pick(self.max_sale_qty, self.use_config_max_sale_qty, DEFAULT_MAX_SALE_QTY, item.max_sale_qty);
         item.backorders = pick(self.backorders, self.use_config_backorders, DEFAULT_BACKORDERS, item.backorders);
-        item.notify_stock_qty =
-            pick(self.notify_stock_qty, self.use_config_notify_stock_qty, DEFAULT_NOTIFY_STOCK_QTY, item.notify_stock_qty);
+        item.notify_stock_qty = pick(
+            self.notify_stock_qty,
+            self.use_config_notify_stock_qty,
+            DEFAULT_NOTIFY_STOCK_QTY,
+            item.notify_stock_qty,
+        );
     }
 }
 
@@ -197,7 +203,11 @@ pub async fn get(ex: &mut impl Exec, tenant: TenantId, product_id: i64) -> Resul
 }
 
 /// The product (id, type) behind a SKU, for the stock routes.
-pub async fn product_by_sku(ex: &mut impl Exec, tenant: TenantId, sku: &str) -> Result<Option<(i64, String)>, ApiError> {
+pub async fn product_by_sku(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    sku: &str,
+) -> Result<Option<(i64, String)>, ApiError> {
     let row = ex
         .fetch_optional(sql!(
             "SELECT id, type_id FROM products WHERE tenant_id = $1 AND sku = $2",
@@ -230,8 +240,11 @@ pub async fn save(
     if counts_qty(type_id) && item.manage_stock && item.backorders == 0 && item.qty <= item.min_qty {
         item.is_in_stock = false;
     }
-    item.low_stock_date =
-        if counts_qty(type_id) && item.manage_stock && item.qty < item.notify_stock_qty { Some(clock::now_text()) } else { None };
+    item.low_stock_date = if counts_qty(type_id) && item.manage_stock && item.qty < item.notify_stock_qty {
+        Some(clock::now_text())
+    } else {
+        None
+    };
     write(ex, tenant, product_id, &item).await?;
     Ok(item)
 }

@@ -84,7 +84,11 @@ pub async fn validate(ex: &mut impl Exec, tenant: TenantId, items: &[TierPriceIn
 
 pub async fn group_exists(ex: &mut impl Exec, tenant: TenantId, group_id: i64) -> Result<bool, ApiError> {
     let found: Option<i64> = ex
-        .fetch_optional_scalar(sql!("SELECT id FROM customer_groups WHERE tenant_id = $1 AND id = $2", tenant.0, group_id))
+        .fetch_optional_scalar(sql!(
+            "SELECT id FROM customer_groups WHERE tenant_id = $1 AND id = $2",
+            tenant.0,
+            group_id
+        ))
         .await
         .storage()?;
     Ok(found.is_some())
@@ -99,18 +103,15 @@ pub async fn replace(
     items: &[TierPriceInput],
 ) -> Result<(), ApiError> {
     validate(ex, tenant, items).await?;
-    ex.execute(sql!(
-        "DELETE FROM product_tier_prices WHERE tenant_id = $1 AND product_id = $2",
-        tenant.0,
-        product_id
-    ))
-    .await
-    .storage()?;
+    ex.execute(sql!("DELETE FROM product_tier_prices WHERE tenant_id = $1 AND product_id = $2", tenant.0, product_id))
+        .await
+        .storage()?;
     if items.is_empty() {
         return Ok(());
     }
     let first = ids::reserve(ex, tenant, "tier_price", items.len() as i64).await.storage()?;
-    let micros = |d: Decimal| storegate_db::decimal_to_micros(d).map_err(|_| ApiError::invalid_value("value", d.to_string()));
+    let micros =
+        |d: Decimal| storegate_db::decimal_to_micros(d).map_err(|_| ApiError::invalid_value("value", d.to_string()));
     let mut rows = Vec::with_capacity(items.len());
     for (i, t) in items.iter().enumerate() {
         let value = match (t.value, t.percentage_value) {

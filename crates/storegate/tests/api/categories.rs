@@ -10,9 +10,10 @@ use storegate_db::sql;
 use storegate_domain::catalog::products::{NewProduct, insert_batch};
 
 async fn create(server: &TestServer, token: &str, category: Value) -> Value {
-    let (status, body) =
-        status_json(server.send(Method::POST, "/rest/V1/categories", Some(token), Some(json!({ "category": category }))).await)
-            .await;
+    let (status, body) = status_json(
+        server.send(Method::POST, "/rest/V1/categories", Some(token), Some(json!({ "category": category }))).await,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     body
 }
@@ -132,7 +133,10 @@ async fn the_tree_has_depth_positions_and_a_trailing_slash() {
         assert_eq!(tree["name"], "Default Category");
         assert_eq!(tree["level"], 1);
         let keys: Vec<&String> = tree.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["id", "parent_id", "name", "is_active", "position", "level", "product_count", "children_data"]);
+        assert_eq!(
+            keys,
+            ["id", "parent_id", "name", "is_active", "position", "level", "product_count", "children_data"]
+        );
         let top: Vec<i64> = tree["children_data"].as_array().unwrap().iter().map(id).collect();
         assert_eq!(top, [gear, men], "{path}");
         let gear_node = &tree["children_data"][0];
@@ -263,7 +267,12 @@ async fn saves_merge_and_keep_custom_attributes() {
     // A parent in a PUT body does not move the category.
     let (_, moved) = status_json(
         server
-            .send(Method::PUT, &format!("/rest/V1/categories/{sale}"), Some(&token), Some(json!({"category": {"parent_id": 1}})))
+            .send(
+                Method::PUT,
+                &format!("/rest/V1/categories/{sale}"),
+                Some(&token),
+                Some(json!({"category": {"parent_id": 1}})),
+            )
             .await,
     )
     .await;
@@ -271,7 +280,9 @@ async fn saves_merge_and_keep_custom_attributes() {
 
     // Refusals.
     let (status, body) = status_json(
-        server.send(Method::POST, "/rest/V1/categories", Some(&token), Some(json!({"category": {"is_active": true}}))).await,
+        server
+            .send(Method::POST, "/rest/V1/categories", Some(&token), Some(json!({"category": {"is_active": true}})))
+            .await,
     )
     .await;
     assert_eq!(status, 400);
@@ -279,16 +290,24 @@ async fn saves_merge_and_keep_custom_attributes() {
     assert_eq!(body["parameters"], json!(["The \"Name\" attribute is required. Enter and try again."]));
     let (status, body) = status_json(
         server
-            .send(Method::POST, "/rest/V1/categories", Some(&token), Some(json!({"category": {"name": "X", "parent_id": 777}})))
+            .send(
+                Method::POST,
+                "/rest/V1/categories",
+                Some(&token),
+                Some(json!({"category": {"name": "X", "parent_id": 777}})),
+            )
             .await,
     )
     .await;
     assert_eq!((status, &body["parameters"]), (404, &json!({"fieldName": "id", "fieldValue": 777})));
     let (status, body) =
-        status_json(server.send(Method::POST, "/rest/V1/categories", Some(&token), Some(json!({"name": "X"}))).await).await;
+        status_json(server.send(Method::POST, "/rest/V1/categories", Some(&token), Some(json!({"name": "X"}))).await)
+            .await;
     assert_eq!((status, &body["parameters"]["fieldName"]), (400, &json!("category")));
     let (status, body) = status_json(
-        server.send(Method::POST, "/rest/V1/categories", Some(&token), Some(json!({"category": {"name": "On Sale"}}))).await,
+        server
+            .send(Method::POST, "/rest/V1/categories", Some(&token), Some(json!({"category": {"name": "On Sale"}})))
+            .await,
     )
     .await;
     assert_eq!(status, 400, "a sibling has the URL key on-sale");
@@ -334,7 +353,12 @@ async fn names_saved_through_a_store_view_are_read_there() {
     // Through the default store view the default scope changes.
     status_json(
         server
-            .send(Method::PUT, &format!("/rest/default/V1/categories/{bags}"), Some(&token), Some(json!({"category": {"name": "Totes"}})))
+            .send(
+                Method::PUT,
+                &format!("/rest/default/V1/categories/{bags}"),
+                Some(&token),
+                Some(json!({"category": {"name": "Totes"}})),
+            )
             .await,
     )
     .await;
@@ -352,7 +376,12 @@ async fn moves_rewrite_the_subtree_and_refuse_cycles() {
     let shirts = id(&create(&server, &token, json!({"name": "Shirts", "parent_id": men})).await);
 
     let r = server
-        .send(Method::PUT, &format!("/rest/V1/categories/{bags}/move"), Some(&token), Some(json!({"parentId": men, "afterId": 0})))
+        .send(
+            Method::PUT,
+            &format!("/rest/V1/categories/{bags}/move"),
+            Some(&token),
+            Some(json!({"parentId": men, "afterId": 0})),
+        )
         .await;
     let request_id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
     let (status, body) = status_json(r).await;
@@ -377,7 +406,12 @@ async fn moves_rewrite_the_subtree_and_refuse_cycles() {
     // After a sibling, and to the end when afterId is absent.
     status_json(
         server
-            .send(Method::PUT, &format!("/rest/V1/categories/{watches}/move"), Some(&token), Some(json!({"parentId": men, "afterId": bags})))
+            .send(
+                Method::PUT,
+                &format!("/rest/V1/categories/{watches}/move"),
+                Some(&token),
+                Some(json!({"parentId": men, "afterId": bags})),
+            )
             .await,
     )
     .await;
@@ -389,7 +423,12 @@ async fn moves_rewrite_the_subtree_and_refuse_cycles() {
     assert_eq!(positions, [1, 2, 3]);
     status_json(
         server
-            .send(Method::PUT, &format!("/rest/V1/categories/{bags}/move"), Some(&token), Some(json!({"parent_id": men})))
+            .send(
+                Method::PUT,
+                &format!("/rest/V1/categories/{bags}/move"),
+                Some(&token),
+                Some(json!({"parent_id": men})),
+            )
             .await,
     )
     .await;
@@ -401,7 +440,12 @@ async fn moves_rewrite_the_subtree_and_refuse_cycles() {
     for target in [backpacks, bags] {
         let (status, body) = status_json(
             server
-                .send(Method::PUT, &format!("/rest/V1/categories/{bags}/move"), Some(&token), Some(json!({"parentId": target})))
+                .send(
+                    Method::PUT,
+                    &format!("/rest/V1/categories/{bags}/move"),
+                    Some(&token),
+                    Some(json!({"parentId": target})),
+                )
                 .await,
         )
         .await;
@@ -419,12 +463,31 @@ async fn moves_rewrite_the_subtree_and_refuse_cycles() {
     for (category, parent) in [(9999, men), (bags, 9999)] {
         let (status, body) = status_json(
             server
-                .send(Method::PUT, &format!("/rest/V1/categories/{category}/move"), Some(&token), Some(json!({"parentId": parent})))
+                .send(
+                    Method::PUT,
+                    &format!("/rest/V1/categories/{category}/move"),
+                    Some(&token),
+                    Some(json!({"parentId": parent})),
+                )
                 .await,
         )
         .await;
         assert_eq!((status, &body["parameters"]["fieldValue"]), (404, &json!(9999)));
     }
+    // A sibling there with the same URL key would share its URL.
+    let other_shirts = id(&create(&server, &token, json!({"name": "Shirts", "parent_id": gear})).await);
+    let (status, body) = status_json(
+        server
+            .send(
+                Method::PUT,
+                &format!("/rest/V1/categories/{other_shirts}/move"),
+                Some(&token),
+                Some(json!({"parentId": men})),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!((status, body), (400, json!({"message": "Could not move category"})));
     // A missing parentId names the field.
     let (status, body) = status_json(
         server.send(Method::PUT, &format!("/rest/V1/categories/{bags}/move"), Some(&token), Some(json!({}))).await,
@@ -438,7 +501,10 @@ async fn moves_rewrite_the_subtree_and_refuse_cycles() {
         .await
         .unwrap()
         .expect("the move is audited");
-    assert_eq!(row.get::<String>("sentence").unwrap(), format!("admin admin moved category {bags} under {men} in default"));
+    assert_eq!(
+        row.get::<String>("sentence").unwrap(),
+        format!("admin admin moved category {bags} under {men} in default")
+    );
     assert_eq!(row.get::<String>("target").unwrap(), bags.to_string());
 }
 
@@ -449,13 +515,15 @@ async fn deleting_takes_the_subtree_and_spares_roots() {
     let (gear, bags, backpacks, watches, men) = small_tree(&server, &token).await;
     products(&server, &["P1"]).await;
     let link = json!({"productLink": {"sku": "P1", "position": 1}});
-    let (status, _) =
-        status_json(server.send(Method::POST, &format!("/rest/V1/categories/{backpacks}/products"), Some(&token), Some(link)).await)
-            .await;
+    let (status, _) = status_json(
+        server.send(Method::POST, &format!("/rest/V1/categories/{backpacks}/products"), Some(&token), Some(link)).await,
+    )
+    .await;
     assert_eq!(status, 200);
 
     let (status, body) =
-        status_json(server.send(Method::DELETE, &format!("/rest/V1/categories/{gear}"), Some(&token), None).await).await;
+        status_json(server.send(Method::DELETE, &format!("/rest/V1/categories/{gear}"), Some(&token), None).await)
+            .await;
     assert_eq!((status, body), (200, json!(true)));
     for gone in [gear, bags, backpacks, watches] {
         let (status, _) = get(&server, &token, &format!("/rest/V1/categories/{gone}")).await;
@@ -477,12 +545,14 @@ async fn deleting_takes_the_subtree_and_spares_roots() {
 
     for root in [1, 2] {
         let (status, body) =
-            status_json(server.send(Method::DELETE, &format!("/rest/V1/categories/{root}"), Some(&token), None).await).await;
+            status_json(server.send(Method::DELETE, &format!("/rest/V1/categories/{root}"), Some(&token), None).await)
+                .await;
         assert_eq!(status, 400);
         assert_eq!(body, json!({"message": "Cannot delete category with id %1", "parameters": [root.to_string()]}));
     }
     let (status, body) =
-        status_json(server.send(Method::DELETE, &format!("/rest/V1/categories/{gear}"), Some(&token), None).await).await;
+        status_json(server.send(Method::DELETE, &format!("/rest/V1/categories/{gear}"), Some(&token), None).await)
+            .await;
     assert_eq!((status, &body["parameters"]["fieldValue"]), (404, &json!(gear)));
 }
 
@@ -498,7 +568,12 @@ async fn products_are_assigned_listed_counted_and_removed() {
         async move {
             status_json(
                 server
-                    .send(method, &format!("/rest/V1/categories/{category}/products"), Some(token), Some(json!({"productLink": link})))
+                    .send(
+                        method,
+                        &format!("/rest/V1/categories/{category}/products"),
+                        Some(token),
+                        Some(json!({"productLink": link})),
+                    )
                     .await,
             )
             .await
@@ -549,7 +624,9 @@ async fn products_are_assigned_listed_counted_and_removed() {
 
     // Removal, by URL-encoded SKU.
     let (status, body) = status_json(
-        server.send(Method::DELETE, &format!("/rest/V1/categories/{bags}/products/BAG%202%2F%C3%BC"), Some(&token), None).await,
+        server
+            .send(Method::DELETE, &format!("/rest/V1/categories/{bags}/products/BAG%202%2F%C3%BC"), Some(&token), None)
+            .await,
     )
     .await;
     assert_eq!((status, body), (200, json!(true)));
@@ -566,9 +643,10 @@ async fn products_are_assigned_listed_counted_and_removed() {
     let (status, body) = assign(Method::POST, bags, json!({"sku": "NOPE"})).await;
     assert_eq!(status, 404);
     assert_eq!(body["message"], "The product that was requested doesn't exist. Verify the product and try again.");
-    let (status, _) =
-        status_json(server.send(Method::DELETE, &format!("/rest/V1/categories/{bags}/products/NOPE"), Some(&token), None).await)
-            .await;
+    let (status, _) = status_json(
+        server.send(Method::DELETE, &format!("/rest/V1/categories/{bags}/products/NOPE"), Some(&token), None).await,
+    )
+    .await;
     assert_eq!(status, 404);
     let (status, body) = assign(Method::POST, 9999, json!({"sku": "BAG-1"})).await;
     assert_eq!((status, &body["parameters"]["fieldName"]), (404, &json!("id")));
@@ -586,7 +664,9 @@ async fn categories_need_their_resource() {
     let admin = server.admin_token().await;
     let (gear, ..) = small_tree(&server, &admin).await;
     let products_only = user_with(&server, "Products", &["Magento_Catalog::products"]).await;
-    for path in ["/rest/V1/categories".to_owned(), format!("/rest/V1/categories/{gear}"), "/rest/V1/categories/list".to_owned()] {
+    for path in
+        ["/rest/V1/categories".to_owned(), format!("/rest/V1/categories/{gear}"), "/rest/V1/categories/list".to_owned()]
+    {
         let (status, body) = get(&server, &products_only, &path).await;
         assert_eq!(status, 403, "{path}");
         assert_eq!(body["parameters"]["resources"], "Magento_Catalog::categories");

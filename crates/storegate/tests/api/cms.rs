@@ -22,7 +22,11 @@ async fn block(server: &TestServer, token: &str, block: Value) -> (u16, Value) {
 async fn store_ids(server: &TestServer, table: &str, column: &str, id: i64) -> Vec<i64> {
     let rows = server
         .db
-        .fetch_all(sql!(format!("SELECT store_id FROM {table} WHERE tenant_id = $1 AND {column} = $2 ORDER BY store_id"), server.tenant.0, id))
+        .fetch_all(sql!(
+            format!("SELECT store_id FROM {table} WHERE tenant_id = $1 AND {column} = $2 ORDER BY store_id"),
+            server.tenant.0,
+            id
+        ))
         .await
         .unwrap();
     rows.iter().map(|r| r.get::<i64>("store_id").unwrap()).collect()
@@ -126,7 +130,10 @@ async fn pages_are_created_read_merged_and_deleted() {
         assert_eq!(body["message"], "The CMS page with the \"%1\" ID doesn't exist.");
     }
     let (status, body) = send(&server, &token, Method::DELETE, &format!("/rest/V1/cmsPage/{id}"), None).await;
-    assert_eq!((status, body), (404, json!({"message": "The CMS page with the \"%1\" ID doesn't exist.", "parameters": [id.to_string()]})));
+    assert_eq!(
+        (status, body),
+        (404, json!({"message": "The CMS page with the \"%1\" ID doesn't exist.", "parameters": [id.to_string()]}))
+    );
     let (status, _) =
         send(&server, &token, Method::PUT, "/rest/V1/cmsPage/777", Some(json!({"page": {"title": "x"}}))).await;
     assert_eq!(status, 404);
@@ -155,32 +162,42 @@ async fn page_identifiers_are_unique_per_store_view() {
     let (status, de) = page(&server, &token, json!({"identifier": "shipping", "title": "DE", "store_id": 3})).await;
     assert_eq!(status, 200, "{de}");
     // Overlapping ones may not; store 0 overlaps every view.
-    assert_eq!(page(&server, &token, json!({"identifier": "shipping", "store_id": [1, 2]})).await, (400, taken.clone()));
+    assert_eq!(
+        page(&server, &token, json!({"identifier": "shipping", "store_id": [1, 2]})).await,
+        (400, taken.clone())
+    );
     assert_eq!(page(&server, &token, json!({"identifier": "shipping", "store_id": [0]})).await, (400, taken.clone()));
     let (status, all) = page(&server, &token, json!({"identifier": "returns", "store_id": [0]})).await;
     assert_eq!(status, 200);
     assert_eq!(page(&server, &token, json!({"identifier": "returns", "store_id": [3]})).await, (400, taken.clone()));
     // An update that would collide is refused too, and changes nothing.
     let de_id = de["id"].as_i64().unwrap();
-    let (status, body) =
-        send(&server, &token, Method::PUT, &format!("/rest/V1/cmsPage/{de_id}"), Some(json!({"page": {"storeId": [2, 3]}}))).await;
+    let (status, body) = send(
+        &server,
+        &token,
+        Method::PUT,
+        &format!("/rest/V1/cmsPage/{de_id}"),
+        Some(json!({"page": {"storeId": [2, 3]}})),
+    )
+    .await;
     assert_eq!((status, body), (400, taken.clone()));
     assert_eq!(store_ids(&server, "cms_page_stores", "page_id", de_id).await, [3]);
-    let (status, _) =
-        send(&server, &token, Method::PUT, &format!("/rest/V1/cmsPage/{de_id}"), Some(json!({"page": {"title": "DE 2"}}))).await;
+    let (status, _) = send(
+        &server,
+        &token,
+        Method::PUT,
+        &format!("/rest/V1/cmsPage/{de_id}"),
+        Some(json!({"page": {"title": "DE 2"}})),
+    )
+    .await;
     assert_eq!(status, 200, "saving a page keeps its own identifier");
 
     // Without store_id a new page belongs to the view the request runs in.
     let (_, here) = page(&server, &token, json!({"identifier": "faq"})).await;
     assert_eq!(store_ids(&server, "cms_page_stores", "page_id", here["id"].as_i64().unwrap()).await, [1]);
-    let (status, everywhere) = send(
-        &server,
-        &token,
-        Method::POST,
-        "/rest/all/V1/cmsPage",
-        Some(json!({"page": {"identifier": "terms"}})),
-    )
-    .await;
+    let (status, everywhere) =
+        send(&server, &token, Method::POST, "/rest/all/V1/cmsPage", Some(json!({"page": {"identifier": "terms"}})))
+            .await;
     assert_eq!(status, 200, "{everywhere}");
     assert_eq!(store_ids(&server, "cms_page_stores", "page_id", everywhere["id"].as_i64().unwrap()).await, [0]);
     let _ = all;
@@ -189,12 +206,16 @@ async fn page_identifiers_are_unique_per_store_view() {
     let (status, body) = page(&server, &token, json!({"title": "No identifier"})).await;
     assert_eq!((status, &body["parameters"]["fieldName"]), (400, &json!("identifier")));
     let (status, body) = page(&server, &token, json!({"identifier": "About Us"})).await;
-    assert_eq!((status, &body["message"]), (400, &json!("The page URL key contains capital letters or disallowed symbols.")));
+    assert_eq!(
+        (status, &body["message"]),
+        (400, &json!("The page URL key contains capital letters or disallowed symbols."))
+    );
     let (status, body) = page(&server, &token, json!({"identifier": "2024"})).await;
     assert_eq!((status, &body["message"]), (400, &json!("The page URL key cannot be made of only numbers.")));
     let (status, body) = page(&server, &token, json!({"identifier": "ghost-store", "store_id": [42]})).await;
     assert_eq!((status, &body["parameters"]["fieldName"]), (400, &json!("store_id")));
-    let (status, body) = send(&server, &token, Method::POST, "/rest/V1/cmsPage", Some(json!({"identifier": "x"}))).await;
+    let (status, body) =
+        send(&server, &token, Method::POST, "/rest/V1/cmsPage", Some(json!({"identifier": "x"}))).await;
     assert_eq!((status, &body["parameters"]["fieldName"]), (400, &json!("page")));
 }
 
@@ -205,8 +226,12 @@ async fn blocks_follow_the_same_rules() {
     more_views(&server).await;
     let taken = json!({"message": "A block identifier with the same properties already exists in the selected store."});
 
-    let (status, footer) =
-        block(&server, &token, json!({"identifier": "Footer_Links", "title": "Footer", "content": CONTENT, "store_id": [2]})).await;
+    let (status, footer) = block(
+        &server,
+        &token,
+        json!({"identifier": "Footer_Links", "title": "Footer", "content": CONTENT, "store_id": [2]}),
+    )
+    .await;
     assert_eq!(status, 200, "{footer}");
     let id = footer["id"].as_i64().unwrap();
     let keys: Vec<&String> = footer.as_object().unwrap().keys().collect();
@@ -215,13 +240,25 @@ async fn blocks_follow_the_same_rules() {
     assert_eq!(footer["identifier"], "Footer_Links", "block identifiers are free-form");
 
     assert_eq!(block(&server, &token, json!({"identifier": "Footer_Links", "store_id": [3]})).await.0, 200);
-    assert_eq!(block(&server, &token, json!({"identifier": "Footer_Links", "store_id": [0]})).await, (400, taken.clone()));
-    assert_eq!(block(&server, &token, json!({"identifier": "Footer_Links", "store_id": "1,2"})).await, (400, taken.clone()));
+    assert_eq!(
+        block(&server, &token, json!({"identifier": "Footer_Links", "store_id": [0]})).await,
+        (400, taken.clone())
+    );
+    assert_eq!(
+        block(&server, &token, json!({"identifier": "Footer_Links", "store_id": "1,2"})).await,
+        (400, taken.clone())
+    );
 
     let (status, read) = send(&server, &token, Method::GET, &format!("/rest/V1/cmsBlock/{id}"), None).await;
     assert_eq!((status, &read), (200, &footer));
-    let (status, updated) =
-        send(&server, &token, Method::PUT, &format!("/rest/V1/cmsBlock/{id}"), Some(json!({"block": {"active": false}}))).await;
+    let (status, updated) = send(
+        &server,
+        &token,
+        Method::PUT,
+        &format!("/rest/V1/cmsBlock/{id}"),
+        Some(json!({"block": {"active": false}})),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(updated["active"], false);
     assert_eq!(updated["title"], "Footer");
@@ -233,7 +270,7 @@ async fn blocks_follow_the_same_rules() {
         (status, body),
         (404, json!({"message": "The CMS block with the \"%1\" ID doesn't exist.", "parameters": [id.to_string()]}))
     );
-    // Its identifier is free again.
+    // The twin in store view 3 still holds the identifier there.
     assert_eq!(block(&server, &token, json!({"identifier": "Footer_Links", "store_id": [0]})).await, (400, taken));
     let (status, _) = block(&server, &token, json!({"identifier": "Footer_Links", "store_id": [1]})).await;
     assert_eq!(status, 200);
@@ -244,11 +281,18 @@ async fn pages_and_blocks_are_searched() {
     let server = TestServer::start().await;
     let token = server.admin_token().await;
     more_views(&server).await;
-    for (identifier, active, stores) in
-        [("home", true, json!([0])), ("about", true, json!([1])), ("old-sale", false, json!([2])), ("fr-home", true, json!([2]))]
-    {
-        let (status, body) =
-            page(&server, &token, json!({"identifier": identifier, "title": identifier, "active": active, "store_id": stores})).await;
+    for (identifier, active, stores) in [
+        ("home", true, json!([0])),
+        ("about", true, json!([1])),
+        ("old-sale", false, json!([2])),
+        ("fr-home", true, json!([2])),
+    ] {
+        let (status, body) = page(
+            &server,
+            &token,
+            json!({"identifier": identifier, "title": identifier, "active": active, "store_id": stores}),
+        )
+        .await;
         assert_eq!(status, 200, "{body}");
     }
     let ids = |body: &Value| -> Vec<String> {
@@ -327,7 +371,8 @@ async fn pages_and_blocks_have_their_own_resources() {
 
     let (status, _) = send(&server, &pages_only, Method::GET, &format!("/rest/V1/cmsPage/{}", home["id"]), None).await;
     assert_eq!(status, 200);
-    let (status, body) = send(&server, &pages_only, Method::GET, &format!("/rest/V1/cmsBlock/{}", footer["id"]), None).await;
+    let (status, body) =
+        send(&server, &pages_only, Method::GET, &format!("/rest/V1/cmsBlock/{}", footer["id"]), None).await;
     assert_eq!(status, 403);
     assert_eq!(body["parameters"]["resources"], "Magento_Cms::block");
     let (status, _) = block(&server, &pages_only, json!({"identifier": "sneaky"})).await;

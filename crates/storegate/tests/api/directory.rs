@@ -101,5 +101,8 @@ async fn currency_comes_from_the_store_configuration() {
     assert_eq!(currency["default_display_currency_code"], "EUR");
     assert_eq!(currency["default_display_currency_symbol"], "€");
     assert_eq!(currency["available_currency_codes"], json!(["USD", "EUR"]));
-    assert_eq!(currency["exchange_rates"], json!([{"currency_to": "USD", "rate": 1}, {"currency_to": "EUR", "rate": 0.7067}]));
+    assert_eq!(
+        currency["exchange_rates"],
+        json!([{"currency_to": "USD", "rate": 1}, {"currency_to": "EUR", "rate": 0.7067}])
+    );
 }

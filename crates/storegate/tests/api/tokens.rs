@@ -121,3 +121,34 @@ async fn tokens_and_passwords_are_stored_only_as_hashes() {
         assert!(!hash.contains(ADMIN_PASSWORD));
     }
 }
+
+/// Customer tokens are stored hashed too, as kind `customer`, and last 1 hour by default.
+#[tokio::test(flavor = "multi_thread")]
+async fn customer_tokens_are_hashed_and_last_an_hour() {
+    let server = TestServer::start().await;
+    let body = json!({"customer": {"email": "hash@example.com", "firstname": "H", "lastname": "Ash"}, "password": "Hash-Pass-123"});
+    assert_eq!(server.send(Method::POST, "/rest/V1/customers", None, Some(body)).await.status(), 200);
+    let r = server
+        .send(
+            Method::POST,
+            "/rest/V1/integration/customer/token",
+            None,
+            Some(json!({"username": "hash@example.com", "password": "Hash-Pass-123"})),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let token: String = r.json().await.unwrap();
+    let row = server
+        .db
+        .fetch_optional(sql!("SELECT token_hash, kind, created_at, expires_at FROM access_tokens"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.get::<String>("token_hash").unwrap(), storegate_domain::tokens::hash(&token));
+    assert_eq!(row.get::<String>("kind").unwrap(), "customer");
+    let at = |c: &str| storegate_domain::clock::parse(&row.get::<String>(c).unwrap()).unwrap();
+    assert_eq!((at("expires_at") - at("created_at")).whole_seconds(), 3600);
+    let hash: String =
+        server.db.fetch_optional(sql!("SELECT password_hash FROM customers")).await.unwrap().unwrap().at(0).unwrap();
+    assert!(hash.starts_with("$argon2id$") && !hash.contains("Hash-Pass-123"), "{hash}");
+}

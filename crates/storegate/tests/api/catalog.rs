@@ -502,6 +502,12 @@ async fn product_links_through_every_route() {
     let (_, p) = api.get("/rest/V1/products/LINK-A").await;
     assert_eq!(p["product_links"], json!([related, upsell]));
     assert_eq!(api.get("/rest/V1/products/LINK-A/links/crosssell").await, (200, json!([])));
+    // A list reads the same product as a single read does (the batch loader).
+    let (_, listed) = api
+        .get("/rest/V1/products?searchCriteria[filterGroups][0][filters][0][field]=sku&searchCriteria[filterGroups][0][filters][0][value]=LINK-%25&searchCriteria[filterGroups][0][filters][0][conditionType]=like")
+        .await;
+    assert_eq!(listed["total_count"], 3);
+    assert_eq!(listed["items"][0], p);
 
     assert_eq!(api.delete("/rest/V1/products/LINK-A/links/related/LINK-B").await, (200, json!(true)));
     let (status, body) = api.delete("/rest/V1/products/LINK-A/links/related/LINK-B").await;
@@ -992,4 +998,38 @@ async fn saves_are_audited_with_their_sentence() {
         .await
         .unwrap();
     assert!(row.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn media_gallery_entries_are_saved_with_the_product() {
+    let api = Api::start().await;
+    let entry = |name: &str, types: Value| {
+        json!({"media_type": "image", "label": name, "position": 1, "disabled": false, "types": types,
+            "content": {"base64_encoded_data": PNG_BASE64, "type": "image/png", "name": name}})
+    };
+    let p = api
+        .create(json!({"sku": "GALLERY", "name": "Gallery", "price": 1,
+            "media_gallery_entries": [entry("one.png", json!(["image", "small_image"])), entry("two.png", json!([]))]}))
+        .await;
+    let entries = p["media_gallery_entries"].as_array().unwrap().clone();
+    assert_eq!(entries.len(), 2, "{p}");
+    assert_eq!(entries[0]["file"], "/o/n/one.png");
+    assert_eq!(custom(&p, "small_image"), Some(&json!("/o/n/one.png")));
+    for e in &entries {
+        assert!(api.media_path(e["file"].as_str().unwrap()).exists());
+    }
+    // Keeping the first entry (by id) and dropping the second removes the second's file.
+    let kept = json!([{"id": entries[0]["id"], "label": "Kept", "types": ["image"]}]);
+    let (status, p) = api.put("/rest/V1/products/GALLERY", json!({"product": {"media_gallery_entries": kept}})).await;
+    assert_eq!(status, 200, "{p}");
+    assert_eq!(p["media_gallery_entries"].as_array().unwrap().len(), 1);
+    assert_eq!(p["media_gallery_entries"][0]["label"], "Kept");
+    assert_eq!(custom(&p, "small_image"), None);
+    assert!(api.media_path("/o/n/one.png").exists());
+    assert!(!api.media_path("/t/w/two.png").exists());
+    // Entries that are neither known nor uploaded are refused.
+    let (status, _) = api
+        .put("/rest/V1/products/GALLERY", json!({"product": {"media_gallery_entries": [{"file": "/x/y/z.png"}]}}))
+        .await;
+    assert_eq!(status, 400);
 }

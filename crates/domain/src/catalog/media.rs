@@ -325,7 +325,8 @@ async fn claim_roles(
 
 /// Mirrors the roles into the product's `image`, `small_image`, `thumbnail` and
 /// `swatch_image` values (default scope). A role nobody holds is cleared only where it
-/// pointed at one of `removed_files`, so values imported without gallery rows survive.
+/// pointed at a gallery file (a current entry's or one of `removed_files`), so values
+/// imported without gallery rows survive.
 async fn sync_roles(
     ex: &mut impl Exec,
     tenant: TenantId,
@@ -349,7 +350,8 @@ async fn sync_roles(
                 .storage()?;
             }
             None => {
-                for file in removed_files {
+                let gallery_files = entries.iter().map(|e| &e.file).chain(removed_files);
+                for file in gallery_files {
                     ex.execute(sql!(
                         "DELETE FROM product_attribute_values WHERE tenant_id = $1 AND product_id = $2 \
                          AND attribute_code = $3 AND value = $4",

@@ -1,5 +1,10 @@
 //! Products: the static columns in `products`, everything else as attribute rows, plus
-//! website assignments, category links, the legacy stock item and configurable options.
+//! website assignments, category links, the legacy stock item, configurable options, tier
+//! prices, product links and media entries.
+//!
+//! Reads cost a fixed number of statements, not a few per product: a product (or a page of
+//! them, by `IN` lists of ids) is read with its attribute values in one statement and
+//! everything else hanging off it in a second (one `UNION ALL`). Saving lives in `save`.
 
 use super::links::ProductLink;
 use super::media::MediaEntry;
@@ -8,6 +13,7 @@ use super::tier_prices::TierPrice;
 use crate::{StorageResult, clock, ids};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 use storegate_db::{DbError, Exec, Row, Tx, Value, insert_rows, sql};
 use storegate_types::{ApiError, ErrorCode, TenantId};
 
@@ -304,9 +310,14 @@ pub async fn count_by_type(ex: &mut impl Exec, tenant: TenantId) -> Result<Vec<(
     rows.iter().map(|r| Ok((r.at(0)?, r.at(1)?))).collect::<Result<_, DbError>>().storage()
 }
 
-/// The static product columns, in the order [`product_from_row`] reads them.
-const PRODUCT_COLUMNS: &str = "p.id, p.sku, p.name, p.type_id, p.attribute_set_id, p.price, p.status, p.visibility, \
-                               p.weight, p.created_at, p.updated_at";
+/// The static product columns, in the order [`product_from_row`] reads them (a macro, so
+/// that the hot statements are literals built at compile time).
+macro_rules! product_columns {
+    () => {
+        "p.id, p.sku, p.name, p.type_id, p.attribute_set_id, p.price, p.status, p.visibility, p.weight, \
+         p.created_at, p.updated_at"
+    };
+}
 
 /// Reads one product by SKU, with store view `store_id`'s values over the defaults.
 ///
@@ -321,8 +332,10 @@ pub async fn get_by_sku(
 ) -> Result<Option<Product>, ApiError> {
     let rows = ex
         .fetch_all(sql!(
-            format!(
-                "SELECT {PRODUCT_COLUMNS}, v.attribute_code, v.store_id, v.value FROM products p \
+            concat!(
+                "SELECT ",
+                product_columns!(),
+                ", v.attribute_code, v.store_id, v.value FROM products p \
                  LEFT JOIN product_attribute_values v ON v.tenant_id = p.tenant_id AND v.product_id = p.id \
                  AND (v.store_id = 0 OR v.store_id = $3) \
                  WHERE p.tenant_id = $1 AND p.sku = $2 ORDER BY v.attribute_code, v.store_id"
@@ -362,10 +375,11 @@ pub async fn get_many(
         let (list, binds) = id_list(chunk, 3);
         let mut q = sql!(
             format!(
-                "SELECT {PRODUCT_COLUMNS}, v.attribute_code, v.store_id, v.value FROM products p \
+                "SELECT {}, v.attribute_code, v.store_id, v.value FROM products p \
                  LEFT JOIN product_attribute_values v ON v.tenant_id = p.tenant_id AND v.product_id = p.id \
                  AND (v.store_id = 0 OR v.store_id = $2) \
-                 WHERE p.tenant_id = $1 AND p.id IN ({list}) ORDER BY p.id, v.attribute_code, v.store_id"
+                 WHERE p.tenant_id = $1 AND p.id IN ({list}) ORDER BY p.id, v.attribute_code, v.store_id",
+                product_columns!()
             ),
             tenant.0,
             store_id
@@ -562,6 +576,15 @@ fn satellite_sql(list: &str, configurable: bool) -> String {
     branches.join(" UNION ALL ")
 }
 
+/// The satellite statement for `padded` ids (a power of two up to [`CHUNK`]), built once
+/// per size and kind.
+fn cached_satellite_sql(padded: usize, list: &str, configurable: bool) -> &'static str {
+    const SIZES: usize = CHUNK.trailing_zeros() as usize + 1;
+    static CACHE: [OnceLock<String>; 2 * SIZES] = [const { OnceLock::new() }; 2 * SIZES];
+    let slot = 2 * (padded.trailing_zeros() as usize).min(SIZES - 1) + usize::from(configurable);
+    CACHE[slot].get_or_init(|| satellite_sql(list, configurable))
+}
+
 /// Loads websites, category links, stock, tier prices, links, media and configurable
 /// options for `products` with one statement per chunk of ids.
 async fn load_satellites(ex: &mut impl Exec, tenant: TenantId, products: &mut [Product]) -> Result<(), ApiError> {
@@ -576,7 +599,7 @@ async fn load_satellites(ex: &mut impl Exec, tenant: TenantId, products: &mut [P
     for chunk in ids.chunks(CHUNK) {
         let configurable = chunk.iter().any(|id| configurable_ids.contains(id));
         let (list, binds) = id_list(chunk, 2);
-        let mut q = sql!(satellite_sql(&list, configurable), tenant.0);
+        let mut q = sql!(cached_satellite_sql(binds.len(), &list, configurable), tenant.0);
         for id in binds {
             q = q.bind(id);
         }

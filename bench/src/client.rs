@@ -6,7 +6,12 @@ use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 
 /// Sends one request and answers the status and body.
-pub async fn request(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> anyhow::Result<(u16, Vec<u8>)> {
+pub async fn request(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> anyhow::Result<(u16, Vec<u8>)> {
     let rest = url.strip_prefix("http://").ok_or_else(|| anyhow::anyhow!("only http:// URLs"))?;
     let (authority, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
     let stream = tokio::net::TcpStream::connect(authority).await?;
@@ -26,7 +31,12 @@ pub async fn request(method: &str, url: &str, token: Option<&str>, body: Option<
     Ok((status, bytes))
 }
 
-pub async fn json(method: &str, url: &str, token: Option<&str>, body: Option<&str>) -> anyhow::Result<serde_json::Value> {
+pub async fn json(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> anyhow::Result<serde_json::Value> {
     let (status, bytes) = request(method, url, token, body).await?;
     anyhow::ensure!(status == 200, "{method} {url} answered {status}: {}", String::from_utf8_lossy(&bytes));
     Ok(serde_json::from_slice(&bytes)?)

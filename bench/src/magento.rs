@@ -52,7 +52,10 @@ pub fn run(binary: &Path, products: usize, hot: usize, rounds: &Rounds, out: &Pa
         ceiling_runs.push(measure(&rt, &ceiling_url, &[], &[], ceiling.0.id(), rounds)?);
         for (i, (name, paths)) in scenarios.iter().enumerate() {
             runs[i].push(measure(&rt, &format!("{base}/"), paths, &auth, server.0.id(), rounds)?);
-            eprintln!("round {round}: {name}: {:.0} req/s", runs[i].last().map_or(0.0, |m| m.report.requests_per_second));
+            eprintln!(
+                "round {round}: {name}: {:.0} req/s",
+                runs[i].last().map_or(0.0, |m| m.report.requests_per_second)
+            );
         }
     }
     drop(ceiling);
@@ -81,12 +84,19 @@ pub fn run(binary: &Path, products: usize, hot: usize, rounds: &Rounds, out: &Pa
     std::fs::write(out, serde_json::to_string_pretty(&result)?)?;
     let m = crate::machine();
     println!("Machine: {} CPUs ({}), {:.0} GiB; commit {}\n", m.cpus, m.cpu_model, m.memory_gib, m.commit);
-    println!("| scenario ({products} products, {} connections, median of {} × {} s) | req/s | p50 | p99 | over ceiling | server CPU/request |", rounds.connections, rounds.rounds, rounds.seconds);
+    println!(
+        "| scenario ({products} products, {} connections, median of {} × {} s) | req/s | p50 | p99 | over ceiling | server CPU/request |",
+        rounds.connections, rounds.rounds, rounds.seconds
+    );
     println!("|---|---|---|---|---|---|");
     let line = |name: &str, r: &Measured, ratio: f64| {
         println!(
             "| {name} | {:.0} | {:.2} ms | {:.2} ms | {:.0} % | {:.1} µs |",
-            r.report.requests_per_second, r.report.p50_ms, r.report.p99_ms, ratio * 100.0, r.server_cpu_us_per_request
+            r.report.requests_per_second,
+            r.report.p50_ms,
+            r.report.p99_ms,
+            ratio * 100.0,
+            r.server_cpu_us_per_request
         );
     };
     line(&format!("ceiling: fixed {}-byte product body", setup.product_body.len()), &ceiling_median, 1.0);
@@ -106,7 +116,9 @@ struct Setup {
 
 fn encode(sku: &str) -> String {
     sku.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
         .collect()
 }
 

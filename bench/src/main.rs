@@ -128,7 +128,9 @@ const FIXED_BODY: &str = r#"{"id":1,"sku":"MB01","name":"Joust Duffle Bag","attr
 
 fn ceiling(listen: SocketAddr, body_file: Option<PathBuf>) -> anyhow::Result<()> {
     let body: &'static [u8] = match body_file {
-        Some(path) => Box::leak(std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?.into_boxed_slice()),
+        Some(path) => Box::leak(
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?.into_boxed_slice(),
+        ),
         None => FIXED_BODY.as_bytes(),
     };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;

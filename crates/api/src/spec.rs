@@ -74,7 +74,12 @@ impl OpSpec {
     /// Path parameter names as written in the path, in order (the input field is their
     /// snake_case form, see [`crate::input::snake_case`]).
     pub fn path_params(&self) -> Vec<&'static str> {
-        self.path.split('/').filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect()
+        self.path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            // `{*rest}` is a catch-all whose parameter is called `rest`.
+            .map(|name| name.trim_start_matches('*'))
+            .collect()
     }
 
     /// Reads are audited only for principals whose policy asks for it; writes and

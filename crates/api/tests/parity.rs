@@ -65,18 +65,24 @@ fn registry_matches_magentos_route_table() {
         listed.insert((row.method.clone(), row.path.clone()));
         let found = served.iter().find(|(m, p, _)| *m == row.method && *p == row.path);
         match (row.served, found) {
-            (true, None) => problems.push(format!("{} {} is marked served but no operation serves it", row.method, row.path)),
-            (true, Some((_, _, acl))) if *acl != row.resource => {
-                problems.push(format!("{} {} needs {} in Magento, but the registry says {acl}", row.method, row.path, row.resource))
+            (true, None) => {
+                problems.push(format!("{} {} is marked served but no operation serves it", row.method, row.path))
             }
-            (false, Some(_)) => problems.push(format!("{} {} is marked not served but is served", row.method, row.path)),
+            (true, Some((_, _, acl))) if *acl != row.resource => problems.push(format!(
+                "{} {} needs {} in Magento, but the registry says {acl}",
+                row.method, row.path, row.resource
+            )),
+            (false, Some(_)) => {
+                problems.push(format!("{} {} is marked not served but is served", row.method, row.path))
+            }
             _ => {}
         }
     }
     for (method, path, _) in &served {
         let addition = ADDITIONS.iter().any(|(m, p, _)| m == method && shape(p) == *path);
         if !listed.contains(&(method.clone(), path.clone())) && !addition {
-            problems.push(format!("{method} {path} is served but is neither in the Magento table nor a listed addition"));
+            problems
+                .push(format!("{method} {path} is served but is neither in the Magento table nor a listed addition"));
         }
     }
     assert!(problems.is_empty(), "registry and Magento route table differ:\n{}", problems.join("\n"));

@@ -144,10 +144,7 @@ async fn the_change_epoch_moves_on_commits_from_elsewhere() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     };
     assert_eq!(db.change_epoch(), Some(first), "stable without changes");
-    other
-        .execute(sql!("INSERT INTO tenants (id, code, name, created_at) VALUES (5, 'e', 'E', 'now')"))
-        .await
-        .unwrap();
+    other.execute(sql!("INSERT INTO tenants (id, code, name, created_at) VALUES (5, 'e', 'E', 'now')")).await.unwrap();
     loop {
         if db.change_epoch().is_some_and(|e| e != first) {
             break;

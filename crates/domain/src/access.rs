@@ -83,7 +83,12 @@ pub async fn authenticate_bearer_until(
     Ok((principal, until))
 }
 
-async fn principal_of(ex: &mut impl Exec, tenant: TenantId, kind: TokenKind, subject: i64) -> Result<Principal, ApiError> {
+async fn principal_of(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    kind: TokenKind,
+    subject: i64,
+) -> Result<Principal, ApiError> {
     match (kind, subject) {
         (TokenKind::Admin, id) => match admin::find_active_user(ex, tenant, id).await? {
             Some(user) => {

@@ -25,7 +25,11 @@ impl<K: Eq + Hash, V: Clone> EpochCache<K, V> {
     /// A cache of at most `max_entries` entries whose weights sum to at most `max_weight`;
     /// when full it starts over, which is cheap and good enough for hot sets that fit.
     pub fn new(max_entries: usize, max_weight: usize) -> Self {
-        EpochCache { state: RwLock::new(State { epoch: None, entries: HashMap::new(), weight: 0 }), max_entries, max_weight }
+        EpochCache {
+            state: RwLock::new(State { epoch: None, entries: HashMap::new(), weight: 0 }),
+            max_entries,
+            max_weight,
+        }
     }
 
     pub fn get(&self, epoch: Option<u64>, key: &K) -> Option<V> {

@@ -12,9 +12,9 @@ use axum::response::Response;
 use futures::FutureExt;
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
+use sha2::Digest;
 use std::sync::Arc;
 use std::time::Instant;
-use sha2::Digest;
 use storegate_api::{Ctx, ErasedOp, Forced, Method, Reply, Surface};
 use storegate_domain::access::{self, Decision};
 use storegate_domain::audit::{self, AuditEntry};
@@ -230,7 +230,12 @@ fn is_cacheable(operation: &str) -> bool {
     matches!(operation, "catalog.product.get" | "catalog.product.list")
 }
 
-async fn resolve_store(app: &App, epoch: Option<u64>, surface: Surface, code: Option<&str>) -> Result<Arc<StoreView>, ApiError> {
+async fn resolve_store(
+    app: &App,
+    epoch: Option<u64>,
+    surface: Surface,
+    code: Option<&str>,
+) -> Result<Arc<StoreView>, ApiError> {
     if surface == Surface::System {
         return Ok(app.system_store.clone());
     }

@@ -26,10 +26,13 @@ impl FieldFilter {
                 let mut map = map;
                 for (name, sub) in &self.0 {
                     if let Some(v) = map.remove(name) {
-                        kept.insert(name.clone(), match sub {
-                            Some(f) => f.apply(v),
-                            None => v,
-                        });
+                        kept.insert(
+                            name.clone(),
+                            match sub {
+                                Some(f) => f.apply(v),
+                                None => v,
+                            },
+                        );
                     }
                 }
                 Value::Object(kept)

@@ -610,9 +610,7 @@ impl Operation for DeleteMedia {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct MediaFile {
-    /// The file below `catalog/product`, e.g. `m/b/mb01.jpg`. (`*file`: the route's
-    /// catch-all parameter, as the registry names it.)
-    #[serde(rename = "*file", alias = "file")]
+    /// The file below `catalog/product`, e.g. `m/b/mb01.jpg`.
     pub file: String,
 }
 

@@ -24,7 +24,9 @@ async fn eventually(server: &TestServer, token: &str, path: &str, check: impl Fn
 async fn changes_from_another_process_retire_cached_answers() {
     let server = TestServer::start().await;
     let mut tx = server.db.begin().await.unwrap();
-    insert_batch(&mut tx, server.tenant, vec![NewProduct::simple("CACHED", "Before", Decimal::from(10))]).await.unwrap();
+    insert_batch(&mut tx, server.tenant, vec![NewProduct::simple("CACHED", "Before", Decimal::from(10))])
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let token = server.admin_token().await;
     for _ in 0..3 {

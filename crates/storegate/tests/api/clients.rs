@@ -15,7 +15,10 @@ fn python() -> Option<String> {
                 std::io::stderr(),
                 "*** my-magento client test SKIPPED: set STOREGATE_MY_MAGENTO_PYTHON to a Python with my-magento (see .ci/run) ***"
             );
-            assert!(std::env::var("STOREGATE_REQUIRE_CLIENTS").is_err(), "STOREGATE_REQUIRE_CLIENTS is set but no client is");
+            assert!(
+                std::env::var("STOREGATE_REQUIRE_CLIENTS").is_err(),
+                "STOREGATE_REQUIRE_CLIENTS is set but no client is"
+            );
             None
         }
     }

@@ -47,6 +47,9 @@ enum Cmd {
         /// Extra request header, `Name: value` (repeatable).
         #[arg(long = "header")]
         headers: Vec<String>,
+        /// A file of paths (one per line) to cycle through on the URL's host.
+        #[arg(long)]
+        paths_file: Option<PathBuf>,
     },
     /// Magento scenarios: product GET and product search beside a product-sized ceiling.
     Magento {
@@ -92,7 +95,11 @@ fn main() -> anyhow::Result<()> {
         Cmd::Magento { storegate, products, hot, connections, seconds, rounds, out } => {
             magento::run(&storegate, products, hot, &Rounds { connections, seconds, rounds }, &out)
         }
-        Cmd::Load { url, connections, seconds, warmup, headers } => {
+        Cmd::Load { url, connections, seconds, warmup, headers, paths_file } => {
+            let paths = match paths_file {
+                Some(f) => std::fs::read_to_string(&f)?.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+                None => vec![],
+            };
             let headers = headers
                 .iter()
                 .map(|h| {
@@ -103,7 +110,7 @@ fn main() -> anyhow::Result<()> {
                 .collect::<anyhow::Result<_>>()?;
             let load = load::Load {
                 url,
-                paths: vec![],
+                paths,
                 headers,
                 connections,
                 warmup: Duration::from_secs(warmup),

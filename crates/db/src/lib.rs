@@ -65,6 +65,17 @@ pub async fn insert_rows(
     Ok(inserted)
 }
 
+/// Statements slower than this are logged (their text, never their parameters).
+const SLOW_STATEMENT: std::time::Duration = std::time::Duration::from_millis(100);
+
+pub(crate) fn warn_if_slow(sql: &str, started: std::time::Instant) {
+    let elapsed = started.elapsed();
+    if elapsed >= SLOW_STATEMENT {
+        let text: String = sql.chars().take(400).collect();
+        tracing::warn!(ms = elapsed.as_millis() as u64, sql = %text, "slow statement");
+    }
+}
+
 /// Hides the password of a database URL, for messages and `Debug` output.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

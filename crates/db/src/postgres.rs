@@ -147,6 +147,13 @@ impl Drop for PgTx {
 }
 
 async fn query(client: &Object, q: &Query) -> Result<Vec<Row>, DbError> {
+    let started = std::time::Instant::now();
+    let rows = query_rows(client, q).await;
+    crate::warn_if_slow(&q.sql, started);
+    rows
+}
+
+async fn query_rows(client: &Object, q: &Query) -> Result<Vec<Row>, DbError> {
     let stmt = client.prepare_cached(&q.sql).await.map_err(map_err)?;
     let params: Vec<&(dyn ToSql + Sync)> = q.params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
     let rows = client.query(&stmt, &params).await.map_err(map_err)?;

@@ -295,6 +295,13 @@ fn read_value(v: ValueRef<'_>) -> Result<Value, DbError> {
 }
 
 fn run_query(conn: &Connection, q: &Query) -> Result<Vec<Row>, DbError> {
+    let started = std::time::Instant::now();
+    let rows = query_rows(conn, q);
+    crate::warn_if_slow(&q.sql, started);
+    rows
+}
+
+fn query_rows(conn: &Connection, q: &Query) -> Result<Vec<Row>, DbError> {
     let sql = rewrite_placeholders(&q.sql);
     let mut stmt = conn.prepare_cached(&sql).map_err(map_err)?;
     let columns: Arc<[String]> = stmt.column_names().map(str::to_owned).collect();

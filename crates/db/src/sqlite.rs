@@ -2,6 +2,7 @@
 //! writer at a time anyway) and a small pool of read connections used from blocking threads.
 
 use crate::{DbError, PoolStats, Query, Row, SqliteOptions, Value};
+use rusqlite::config::DbConfig;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, ToSql};
 use std::borrow::Cow;
@@ -240,7 +241,15 @@ fn open_connection(options: &SqliteOptions, writer: bool) -> Result<Connection, 
     if !writer {
         // Reads only: a write slipped onto a reader would bypass the single-writer queue.
         conn.execute_batch("PRAGMA query_only=ON;").map_err(map_err)?;
+    } else {
+        // Bounded analysis; at open, statistics for tables that never had any (SQLite's advice).
+        conn.execute_batch("PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;").map_err(map_err)?;
     }
+    // The query planner stability guarantee: a cached statement keeps its plan whatever is
+    // bound. Without it SQLite re-prepares (parses and plans again) statements whose plan
+    // could depend on a bound value, which made every uncached product read re-plan its
+    // nine-branch satellite query.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true).map_err(map_err)?;
     conn.set_prepared_statement_cache_capacity(256);
     Ok(conn)
 }

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::sync::Mutex;
-use storegate_db::{Db, sql};
+use storegate_db::{Db, Statistics, sql};
 use storegate_domain::catalog::products;
 use storegate_domain::import::{self, ImportOptions};
 use storegate_domain::progress::Progress;
@@ -96,6 +96,7 @@ pub async fn demo(config: &Config, args: &DemoArgs) -> anyhow::Result<()> {
         let spec = DemoSpec { products: args.products as usize, customers: args.customers as usize, seed: args.seed };
         let started = std::time::Instant::now();
         let report = seed::generate(&db, boot.tenant, &crypto, &spec, &Bar::new()).await.map_err(fail)?;
+        db.refresh_statistics(Statistics::Full).await?;
         eprintln!(
             "Generated {} products ({} configurable), {} categories, {} customers, {} CMS pages and {} blocks in {:.1} s.",
             report.products,
@@ -166,6 +167,7 @@ pub async fn import(config: &Config, cmd: ImportCommand) -> anyhow::Result<()> {
     let report = import::import_products(&db, boot.tenant, &file, &ImportOptions { skip_errors }, &Bar::new())
         .await
         .with_context(|| format!("importing {}", file.display()))?;
+    db.refresh_statistics(Statistics::Full).await?;
     let types: Vec<String> = report.by_type.iter().map(|(t, n)| format!("{n} {t}")).collect();
     println!(
         "Imported {} products ({}) and {} new categories from {} rows ({} format) in {:.1} s.",

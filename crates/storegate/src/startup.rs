@@ -7,7 +7,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 use storegate_api::Settings;
-use storegate_db::{Db, Exec, migrate};
+use storegate_db::{Db, Exec, Statistics, migrate};
 use storegate_domain::crypto::Crypto;
 use storegate_domain::store;
 use storegate_domain::tenancy::{self, BootstrapOptions, Bootstrapped};
@@ -162,14 +162,30 @@ impl Application {
             tracing::info!("shutting down: no new connections, finishing requests in flight");
             let _ = stopping_tx.send(());
         };
+        let upkeep = tokio::spawn(keep_statistics_fresh(self.db.clone()));
         let serve = storegate_http::serve(self.listener, self.app, signal);
         tokio::pin!(serve);
-        tokio::select! {
+        let outcome = tokio::select! {
             result = &mut serve => result.context("server failed"),
             _ = async { let _ = stopping_rx.await; tokio::time::sleep(self.grace).await } => {
                 tracing::warn!(grace = ?self.grace, "requests still running after the grace period; stopping anyway");
                 Ok(())
             }
+        };
+        upkeep.abort();
+        outcome
+    }
+}
+
+/// Lets SQLite re-analyse tables that grew, so query plans follow the data (see
+/// `Db::refresh_statistics`). Hourly: the pragma is cheap when nothing changed much.
+async fn keep_statistics_fresh(db: Db) {
+    let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+    every_hour.tick().await;
+    loop {
+        every_hour.tick().await;
+        if let Err(e) = db.refresh_statistics(Statistics::Incremental).await {
+            tracing::warn!(error = %e, "refreshing query planner statistics failed");
         }
     }
 }

@@ -559,19 +559,6 @@ fn satellite_sql(list: &str, configurable: bool) -> String {
                  WHERE s.tenant_id = $1 AND s.product_id IN ({list})"
             ),
         ));
-        branches.push(branch(
-            'v',
-            "s.product_id",
-            &["s.attribute_id"],
-            &["v.value"],
-            &format!(
-                "FROM product_super_attributes s JOIN attributes a ON a.tenant_id = s.tenant_id AND a.id = s.attribute_id \
-                 JOIN product_relations r ON r.tenant_id = s.tenant_id AND r.parent_id = s.product_id \
-                 JOIN product_attribute_values v ON v.tenant_id = r.tenant_id AND v.product_id = r.child_id \
-                 AND v.attribute_code = a.code AND v.store_id = 0 \
-                 WHERE s.tenant_id = $1 AND s.product_id IN ({list})"
-            ),
-        ));
     }
     branches.join(" UNION ALL ")
 }
@@ -594,8 +581,6 @@ async fn load_satellites(ex: &mut impl Exec, tenant: TenantId, products: &mut [P
     let index: HashMap<i64, usize> = products.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
     let ids: Vec<i64> = products.iter().map(|p| p.id).collect();
     let configurable_ids: Vec<i64> = products.iter().filter(|p| p.type_id == "configurable").map(|p| p.id).collect();
-    // (product, attribute id) → option ids the children use.
-    let mut used: HashMap<(i64, i64), Vec<i64>> = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
         let configurable = chunk.iter().any(|id| configurable_ids.contains(id));
         let (list, binds) = id_list(chunk, 2);
@@ -646,11 +631,6 @@ async fn load_satellites(ex: &mut impl Exec, tenant: TenantId, products: &mut [P
                     position: num(1),
                     values: Vec::new(),
                 }),
-                "v" => {
-                    if let Some(v) = s[0].as_deref().and_then(|v| v.trim().parse::<i64>().ok()) {
-                        used.entry((pid, num(0))).or_default().push(v);
-                    }
-                }
                 _ => {}
             }
         }
@@ -663,11 +643,59 @@ async fn load_satellites(ex: &mut impl Exec, tenant: TenantId, products: &mut [P
         p.media.sort_by_key(|m| (m.position, m.id));
         super::links::sort(&mut p.links);
         p.configurable_options.sort_by_key(|o| (o.position, o.attribute_id));
+    }
+    load_used_option_values(ex, tenant, products).await
+}
+
+/// Fills each configurable option with the option ids its children use. A statement of its
+/// own, over the children's attribute values by primary key: folded into the satellite
+/// query as a four-way join, SQLite planned it from the attribute-value index and scanned
+/// every value in the catalog when given many products.
+async fn load_used_option_values(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    products: &mut [Product],
+) -> Result<(), ApiError> {
+    let mut children: Vec<i64> = products
+        .iter()
+        .filter(|p| !p.configurable_options.is_empty())
+        .flat_map(|p| p.children.iter().copied())
+        .collect();
+    if children.is_empty() {
+        return Ok(());
+    }
+    children.sort_unstable();
+    children.dedup();
+    let mut values: HashMap<(i64, String), i64> = HashMap::new();
+    for chunk in children.chunks(CHUNK) {
+        let (list, binds) = id_list(chunk, 2);
+        let mut q = sql!(
+            format!(
+                "SELECT product_id, attribute_code, value FROM product_attribute_values \
+                 WHERE tenant_id = $1 AND product_id IN ({list}) AND store_id = 0"
+            ),
+            tenant.0
+        );
+        for id in binds {
+            q = q.bind(id);
+        }
+        for r in ex.fetch_all(q).await.storage()? {
+            let value: Option<String> = r.at(2).storage()?;
+            if let Some(v) = value.and_then(|v| v.trim().parse::<i64>().ok()) {
+                values.insert((r.at(0).storage()?, r.at(1).storage()?), v);
+            }
+        }
+    }
+    for p in products.iter_mut() {
         for o in &mut p.configurable_options {
-            let mut values = used.remove(&(p.id, o.attribute_id)).unwrap_or_default();
-            values.sort_unstable();
-            values.dedup();
-            o.values = values;
+            let mut used: Vec<i64> = p
+                .children
+                .iter()
+                .filter_map(|child| values.get(&(*child, o.attribute_code.clone())).copied())
+                .collect();
+            used.sort_unstable();
+            used.dedup();
+            o.values = used;
         }
     }
     Ok(())

@@ -43,8 +43,8 @@ pub fn run(binary: &Path, products: usize, hot: usize, rounds: &Rounds, out: &Pa
     let scenarios: Vec<(&str, Vec<String>)> = vec![
         ("product GET, hot set", setup.hot_paths.clone()),
         ("product GET, wide set", setup.wide_paths.clone()),
-        ("product search, hot (same 5 pages)", setup.search_paths[..5].to_vec()),
-        ("product search, wide (200 pages)", setup.search_paths.clone()),
+        ("product search, repeated (5 pages)", setup.repeated_search_paths.clone()),
+        ("product search, distinct filters (uncached)", setup.distinct_search_paths.clone()),
     ];
     let mut ceiling_runs = Vec::new();
     let mut runs: Vec<Vec<Measured>> = vec![Vec::new(); scenarios.len()];
@@ -111,7 +111,8 @@ struct Setup {
     product_body: Vec<u8>,
     hot_paths: Vec<String>,
     wide_paths: Vec<String>,
-    search_paths: Vec<String>,
+    repeated_search_paths: Vec<String>,
+    distinct_search_paths: Vec<String>,
 }
 
 fn encode(sku: &str) -> String {
@@ -146,18 +147,27 @@ async fn prepare(base: &str, hot: usize) -> anyhow::Result<Setup> {
     let hot_paths: Vec<String> = skus.iter().step_by(7).take(hot).map(|s| path(s)).collect();
     let wide_paths: Vec<String> = skus.iter().map(|s| path(s)).collect();
     let (_, product_body) = client::request("GET", &format!("{base}{}", hot_paths[0]), Some(&token), None).await?;
-    let search_paths = (1..=200)
-        .map(|page| {
-            format!(
-                "/rest/V1/products?searchCriteria[filter_groups][0][filters][0][field]=type_id\
-                 &searchCriteria[filter_groups][0][filters][0][value]=simple\
-                 &searchCriteria[filter_groups][1][filters][0][field]=price\
-                 &searchCriteria[filter_groups][1][filters][0][value]=30\
-                 &searchCriteria[filter_groups][1][filters][0][condition_type]=gteq\
-                 &searchCriteria[sortOrders][0][field]=price&searchCriteria[sortOrders][0][direction]=DESC\
-                 &searchCriteria[pageSize]=20&searchCriteria[currentPage]={page}"
-            )
+    // Two filter groups (type, minimum price), sorted by price, 20 per page. The repeated
+    // set is five pages (served from the response cache after their first read); the
+    // distinct set varies the price by the cent and the page, so no two requests match and
+    // every one is counted, sorted and read from the database.
+    let search = |price: String, page: usize| {
+        format!(
+            "/rest/V1/products?searchCriteria[filter_groups][0][filters][0][field]=type_id\
+             &searchCriteria[filter_groups][0][filters][0][value]=simple\
+             &searchCriteria[filter_groups][1][filters][0][field]=price\
+             &searchCriteria[filter_groups][1][filters][0][value]={price}\
+             &searchCriteria[filter_groups][1][filters][0][condition_type]=gteq\
+             &searchCriteria[sortOrders][0][field]=price&searchCriteria[sortOrders][0][direction]=DESC\
+             &searchCriteria[pageSize]=20&searchCriteria[currentPage]={page}"
+        )
+    };
+    let repeated_search_paths = (1..=5).map(|page| search("30".to_owned(), page)).collect();
+    let distinct_search_paths = (0..40_000)
+        .map(|i| {
+            let cents = 1000 + i % 8000;
+            search(format!("{}.{:02}", cents / 100, cents % 100), 1 + i / 8000)
         })
         .collect();
-    Ok(Setup { token, product_body, hot_paths, wide_paths, search_paths })
+    Ok(Setup { token, product_body, hot_paths, wide_paths, repeated_search_paths, distinct_search_paths })
 }

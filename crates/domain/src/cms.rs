@@ -572,13 +572,11 @@ pub async fn search(
     let from = format!("FROM {} e WHERE e.tenant_id = $1{store_conditions} AND ({})", kind.table(), compiled.condition);
     let total: i64 = ex.fetch_scalar(bind(sql!(format!("SELECT COUNT(*) {from}"), tenant.0))).await.storage()?;
     let ids: Vec<i64> = ex
-        .fetch_column(bind(sql!(
-            format!(
-                "SELECT e.id {from} ORDER BY {} LIMIT {} OFFSET {}",
-                compiled.order_by, compiled.limit, compiled.offset
-            ),
-            tenant.0
-        )))
+        .fetch_column(
+            bind(sql!(format!("SELECT e.id {from} {}", compiled.page_clause()), tenant.0))
+                .bind(compiled.limit)
+                .bind(compiled.offset),
+        )
         .await
         .storage()?;
     let mut items = Vec::with_capacity(ids.len());

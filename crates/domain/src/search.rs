@@ -294,6 +294,8 @@ pub struct Compiled {
     pub order_by: String,
     pub limit: i64,
     pub offset: i64,
+    /// The placeholder number after the condition's parameters.
+    next_param: usize,
 }
 
 impl Compiled {
@@ -303,6 +305,18 @@ impl Compiled {
             q = q.bind(p.clone());
         }
         q
+    }
+
+    /// `ORDER BY … LIMIT $n OFFSET $n+1`, the page as placeholders after the condition's, so
+    /// that every page of a search is one prepared statement rather than one per page.
+    pub fn page_clause(&self) -> String {
+        format!("ORDER BY {} LIMIT ${} OFFSET ${}", self.order_by, self.next_param, self.next_param + 1)
+    }
+
+    /// Binds the condition's parameters, then the page's limit and offset (see
+    /// [`Compiled::page_clause`]).
+    pub fn bind_page(&self, q: storegate_db::Query) -> storegate_db::Query {
+        self.bind(q).bind(self.limit).bind(self.offset)
     }
 }
 
@@ -347,7 +361,7 @@ pub fn compile(
     };
     let page = criteria.current_page.unwrap_or(1).max(1);
     let offset = (page - 1).saturating_mul(limit);
-    Ok(Compiled { condition, params: b.params, order_by: order.join(", "), limit, offset })
+    Ok(Compiled { condition, params: b.params, order_by: order.join(", "), limit, offset, next_param: b.next })
 }
 
 /// What a field name resolves to.

@@ -423,11 +423,12 @@ pub async fn search(
         .await
         .storage()?;
     let rows = ex
-        .fetch_all(c.bind(sql!(
+        .fetch_all(c.bind_page(sql!(
             format!(
                 "SELECT {ATTRIBUTE_COLUMNS} FROM attributes a WHERE a.tenant_id = $1 AND a.entity_type = $2 AND ({}) \
-                 ORDER BY {} LIMIT {} OFFSET {}",
-                c.condition, c.order_by, c.limit, c.offset
+                 {}",
+                c.condition,
+                c.page_clause()
             ),
             tenant.0,
             PRODUCT_ENTITY
@@ -702,11 +703,12 @@ pub async fn search_sets(
         .await
         .storage()?;
     let rows = ex
-        .fetch_all(c.bind(sql!(
+        .fetch_all(c.bind_page(sql!(
             format!(
                 "SELECT s.id, s.name, s.sort_order, {ENTITY_TYPE_ID} FROM attribute_sets s \
-                 WHERE s.tenant_id = $1 AND s.entity_type = $2 AND ({}) ORDER BY {} LIMIT {} OFFSET {}",
-                c.condition, c.order_by, c.limit, c.offset
+                 WHERE s.tenant_id = $1 AND s.entity_type = $2 AND ({}) {}",
+                c.condition,
+                c.page_clause()
             ),
             tenant.0,
             PRODUCT_ENTITY

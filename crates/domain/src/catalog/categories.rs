@@ -935,10 +935,11 @@ pub async fn search(
         .await
         .storage()?;
     let ids: Vec<i64> = ex
-        .fetch_column(compiled.bind(sql!(
+        .fetch_column(compiled.bind_page(sql!(
             format!(
-                "SELECT c.id FROM categories c WHERE c.tenant_id = $1 AND ({}) ORDER BY {} LIMIT {} OFFSET {}",
-                compiled.condition, compiled.order_by, compiled.limit, compiled.offset
+                "SELECT c.id FROM categories c WHERE c.tenant_id = $1 AND ({}) {}",
+                compiled.condition,
+                compiled.page_clause()
             ),
             tenant.0
         )))

@@ -793,10 +793,11 @@ pub async fn search(
         .await
         .storage()?;
     let ids: Vec<i64> = ex
-        .fetch_column(compiled.bind(sql!(
+        .fetch_column(compiled.bind_page(sql!(
             format!(
-                "SELECT p.id FROM products p WHERE p.tenant_id = $1 AND ({}) ORDER BY {} LIMIT {} OFFSET {}",
-                compiled.condition, compiled.order_by, compiled.limit, compiled.offset
+                "SELECT p.id FROM products p WHERE p.tenant_id = $1 AND ({}) {}",
+                compiled.condition,
+                compiled.page_clause()
             ),
             tenant.0
         )))

@@ -120,11 +120,12 @@ pub async fn search(
         .await
         .storage()?;
     let rows = ex
-        .fetch_all(compiled.bind(sql!(
+        .fetch_all(compiled.bind_page(sql!(
             format!(
                 "SELECT g.id, g.code, g.tax_class_id FROM customer_groups g WHERE g.tenant_id = $1 AND ({}) \
-                 ORDER BY {} LIMIT {} OFFSET {}",
-                compiled.condition, compiled.order_by, compiled.limit, compiled.offset
+                 {}",
+                compiled.condition,
+                compiled.page_clause()
             ),
             tenant.0
         )))

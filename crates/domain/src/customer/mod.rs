@@ -527,11 +527,8 @@ pub async fn search(
         .await
         .storage()?;
     let rows = ex
-        .fetch_all(compiled.bind(sql!(
-            format!(
-                "{CUSTOMER_SELECT} WHERE c.tenant_id = $1 AND ({}) ORDER BY {} LIMIT {} OFFSET {}",
-                compiled.condition, compiled.order_by, compiled.limit, compiled.offset
-            ),
+        .fetch_all(compiled.bind_page(sql!(
+            format!("{CUSTOMER_SELECT} WHERE c.tenant_id = $1 AND ({}) {}", compiled.condition, compiled.page_clause()),
             tenant.0
         )))
         .await

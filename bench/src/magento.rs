@@ -4,14 +4,14 @@
 //! wide set (more products than the read cache holds, so most answers come from the
 //! database).
 
-use crate::{Measured, Rounds, Server, client, client_runtime, free_port, measure, median_by, spawn, wait_ready};
+use crate::{
+    Measured, PASSWORD, Rounds, Server, client, client_runtime, free_port, measure, median_by, spawn, wait_ready,
+};
 use anyhow::Context;
 use serde_json::json;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-const PASSWORD: &str = "bench-admin-123";
 
 pub fn run(binary: &Path, products: usize, hot: usize, rounds: &Rounds, out: &Path) -> anyhow::Result<()> {
     let data = std::env::temp_dir().join(format!("storegate-bench-magento-{}", std::process::id()));

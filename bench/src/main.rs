@@ -5,6 +5,7 @@
 //! `storegate-bench foundation` reproduces the foundation figures: demo generation time and
 //! memory, start-up time to `/ready`, and `/health` against the ceiling.
 
+mod checkout;
 mod client;
 mod load;
 mod magento;
@@ -69,6 +70,21 @@ enum Cmd {
         #[arg(long, default_value = "bench/results/magento.json")]
         out: PathBuf,
     },
+    /// Complete checkouts per second (guest and customer) on SQLite (default and full
+    /// durability) and, with --postgres, on PostgreSQL; every run is checked afterwards.
+    Checkout {
+        #[arg(long, default_value = "target/release/storegate")]
+        storegate: PathBuf,
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// A PostgreSQL URL whose user may create databases (a scratch one is made per run).
+        #[arg(long)]
+        postgres: Option<String>,
+        #[arg(long, default_value = "bench/results/checkout.json")]
+        out: PathBuf,
+    },
     /// The foundation figures: demo generation, start-up, /health versus the ceiling.
     Foundation {
         /// The storegate binary to measure (build it with --release).
@@ -120,6 +136,9 @@ fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(())
         }
+        Cmd::Checkout { storegate, clients, seconds, postgres, out } => {
+            checkouts(&storegate, clients, seconds, postgres, &out)
+        }
         Cmd::Foundation { storegate, products, connections, seconds, rounds, out } => {
             foundation(&storegate, products, &Rounds { connections, seconds, rounds }, &out)
         }
@@ -127,6 +146,9 @@ fn main() -> anyhow::Result<()> {
 }
 
 /// The load generator gets one thread, like `wrk -t1`, leaving the other core to the server.
+/// The admin password every server the harness starts is given.
+const PASSWORD: &str = "bench-admin-123";
+
 fn client_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread().enable_all().build()?)
 }
@@ -209,7 +231,7 @@ fn spawn(binary: &Path, args: &[&str], data_dir: &Path) -> anyhow::Result<Server
         .arg("--data-dir")
         .arg(data_dir)
         .args(args)
-        .env("STOREGATE_ADMIN_PASSWORD", "bench-admin-123")
+        .env("STOREGATE_ADMIN_PASSWORD", PASSWORD)
         .env("STOREGATE_LOG", "warn")
         .env_remove("STOREGATE_DATABASE_URL")
         .stdout(Stdio::null())
@@ -411,5 +433,30 @@ fn foundation(binary: &Path, products: usize, rounds: &Rounds, out: &Path) -> an
         );
     }
     println!("| /health throughput over the ceiling | {:.1} % |", ratio * 100.0);
+    Ok(())
+}
+
+fn checkouts(binary: &Path, clients: usize, seconds: u64, postgres: Option<String>, out: &Path) -> anyhow::Result<()> {
+    let mut backends =
+        vec![checkout::Backend::Sqlite { full_sync: false }, checkout::Backend::Sqlite { full_sync: true }];
+    backends.extend(postgres.map(|admin_url| checkout::Backend::Postgres { admin_url }));
+    let mut outcomes = Vec::new();
+    for backend in &backends {
+        outcomes.extend(checkout::run(binary, backend, clients, seconds)?);
+    }
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(out, serde_json::to_string_pretty(&json!({"machine": machine(), "outcomes": outcomes}))?)?;
+    let m = machine();
+    println!("Machine: {} CPUs ({}), {:.0} GiB; commit {}\n", m.cpus, m.cpu_model, m.memory_gib, m.commit);
+    println!("| backend | flow | clients | checkouts/s | p50 | p99 | max | failed |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for o in &outcomes {
+        println!(
+            "| {} | {:?} | {} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} |",
+            o.backend, o.flow, o.clients, o.checkouts_per_second, o.p50_ms, o.p99_ms, o.max_ms, o.failed
+        );
+    }
     Ok(())
 }

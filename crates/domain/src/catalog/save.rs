@@ -250,6 +250,11 @@ async fn resolve_values(
         let text = parts.join(",");
         let stored = match kind.as_str() {
             _ if matches!(value, AttrValue::Null) => None,
+            // Its options are the tax classes (Magento's source model), not attribute options.
+            _ if code == TAX_CLASS => match text.trim() {
+                "" => None,
+                t => Some(t.parse::<u32>().map_err(|_| ApiError::invalid_value(&code, text.clone()))?.to_string()),
+            },
             "select" => match parts.first().map(|p| p.trim()).filter(|p| !p.is_empty()) {
                 None => None,
                 Some(raw) => Some(attributes::resolve_option(ex, tenant, *attribute_id, raw).await?.to_string()),
@@ -287,6 +292,8 @@ async fn resolve_values(
     }
     Ok(out)
 }
+
+const TAX_CLASS: &str = "tax_class_id";
 
 /// `["5,6", "7"]` → `["5", "6", "7"]`.
 fn split_list(parts: &[String]) -> Vec<String> {

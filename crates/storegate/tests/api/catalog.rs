@@ -374,6 +374,27 @@ async fn invalid_fields_get_magentos_400s() {
     assert_eq!(body["message"], "The product that was requested doesn't exist. Verify the product and try again.");
 }
 
+/// `tax_class_id` holds a tax class id (Magento's source model), not an attribute option.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tax_class_is_stored_as_the_class_id() {
+    let api = Api::start().await;
+    let product = api
+        .create(json!({"sku": "TAXED", "name": "Taxed", "price": 5, "type_id": "simple",
+            "custom_attributes": [{"attribute_code": "tax_class_id", "value": "4"}]}))
+        .await;
+    assert_eq!(custom(&product, "tax_class_id"), Some(&json!("4")), "{product}");
+    let (_, read) = api.get("/rest/V1/products/TAXED").await;
+    assert_eq!(custom(&read, "tax_class_id"), Some(&json!("4")), "{read}");
+    let (status, body) = api
+        .post(
+            "/rest/V1/products",
+            json!({"product": {"sku": "TAXED2", "name": "T", "price": 5,
+                "custom_attributes": [{"attribute_code": "tax_class_id", "value": "standard"}]}}),
+        )
+        .await;
+    assert_eq!((status, body["parameters"]["fieldName"].clone()), (400, json!("tax_class_id")), "{body}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn updates_merge_only_what_is_sent() {
     let api = Api::start().await;

@@ -27,6 +27,7 @@ macro_rules! migrations {
 migrations! {
     1 "foundation";
     2 "catalog_customers_cms";
+    3 "inventory";
 }
 
 impl Migration {

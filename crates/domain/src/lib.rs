@@ -15,6 +15,7 @@ pub mod customer;
 pub mod directory;
 pub mod ids;
 pub mod import;
+pub mod inventory;
 pub mod password;
 pub mod progress;
 pub mod search;

@@ -118,6 +118,23 @@ error_codes! {
     CmsPageIdentifierNumeric, InvalidRequest, 400, "The page URL key cannot be made of only numbers.";
     CmsFieldTooLong, InvalidRequest, 400, "The %1 field is longer than the limit of %2 bytes.";
     CategoryNotMoved, InvalidRequest, 400, "Could not move category";
+    SourceNotFound, NotFound, 404, "Source with code \"%value\" does not exist.";
+    StockNotFound, NotFound, 404, "Stock with id \"%value\" does not exist.";
+    InventoryValidationFailed, InvalidRequest, 400, "Validation Failed";
+    InventoryFieldEmpty, InvalidRequest, 400, "\"%field\" can not be empty.";
+    InventoryFieldWhitespace, InvalidRequest, 400, "\"%field\" can not contain whitespaces.";
+    InventoryFieldInvalid, InvalidRequest, 400, "\"%field\" should be numeric.";
+    DefaultStockNotDeletable, InvalidRequest, 400, "Default Stock could not be deleted.";
+    StockHasSalesChannels, InvalidRequest, 400, "Stock has at least one sale channel and could not be deleted.";
+    DefaultSourceNotDisablable, InvalidRequest, 400, "Default source can not be disabled.";
+    DefaultSourceUnassign, InvalidRequest, 400, "Can not unassign default source from default stock.";
+    StockSourceLinksNotSaved, InvalidRequest, 400, "Could not save StockSourceLinks";
+    SourceItemsNotSaved, InvalidRequest, 400, "Could not save Source Item";
+    ProductWithoutSourceItems, InvalidRequest, 400, "Can't check requested quantity for products without Source Items support.";
+    RequestedQtyNotAvailable, InvalidRequest, 400, "The requested qty is not available";
+    NotAllProductsAvailable, InvalidRequest, 400, "Not all of your products are available in the requested quantity.";
+    SourceSelectionAlgorithmUnknown, InvalidRequest, 400, "Source selection algorithm with code \"%1\" does not exist.";
+    DuplicateInRequest, InvalidRequest, 400, "The %field \"%value\" is given more than once.";
     Internal, Internal, 500, "Internal Error. Details are available in the storegate log. Report ID: %1";
 }
 

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod import;
 pub mod inventory;
 pub mod password;
+pub mod pricing;
 pub mod progress;
 pub mod search;
 pub mod seed;

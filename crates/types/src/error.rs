@@ -135,6 +135,23 @@ error_codes! {
     NotAllProductsAvailable, InvalidRequest, 400, "Not all of your products are available in the requested quantity.";
     SourceSelectionAlgorithmUnknown, InvalidRequest, 400, "Source selection algorithm with code \"%1\" does not exist.";
     DuplicateInRequest, InvalidRequest, 400, "The %field \"%value\" is given more than once.";
+    SalesRuleConditionUnsupported, InvalidRequest, 400, "The condition type \"%1\" with attribute \"%2\" and operator \"%3\" is not supported: storegate evaluates base_subtotal (==, !=, >=, >, <=, <) in conditions and sku (==, ()) in actions.";
+    CouponCodeInvalid, NotFound, 404, "The coupon code \"%1\" is not valid.";
+    SalesRuleUsageExceeded, InvalidRequest, 400, "The cart price rule %1 has reached its use limit. Collect the totals and try again.";
+    CouponRuleNoCoupons, InvalidRequest, 400, "Specified rule does not allow coupons";
+    CouponRuleOnlyAuto, InvalidRequest, 400, "Specified rule only allows auto generated coupons";
+    CouponRuleNoAuto, InvalidRequest, 400, "Specified rule does not allow auto generated coupons";
+    CouponRuleNoGeneration, InvalidRequest, 400, "Specified rule does not allow automatic coupon generation";
+    CouponCodeExists, Conflict, 400, "Coupon with the same code already exists.";
+    CouponQtyImpossible, InvalidRequest, 400, "We cannot create the requested Coupon Qty. Please check your settings and try again.";
+    CouponsInvalid, InvalidRequest, 400, "Some coupons are invalid.";
+    TaxClassNameExists, Conflict, 400, "A class with the same name already exists for ClassType %1.";
+    TaxClassTypeChange, InvalidRequest, 400, "Updating classType is not allowed.";
+    TaxClassInRules, InvalidRequest, 400, "You cannot delete this tax class because it is used in Tax Rules. You have to remove the tax class from the rules first.";
+    TaxClassInGroups, InvalidRequest, 400, "You cannot delete this tax class because it is used for %1 customer groups.";
+    TaxCodeExists, Conflict, 400, "Code already exists.";
+    TaxRateInRules, InvalidRequest, 400, "The tax rate cannot be removed. It exists in a tax rule.";
+    TaxRuleBadReference, InvalidRequest, 400, "No such entity with %fieldName = %fieldValue";
     Internal, Internal, 500, "Internal Error. Details are available in the storegate log. Report ID: %1";
 }
 

@@ -15,6 +15,7 @@ const AREAS: &[&[&dyn ErasedOp]] = &[
     ops::catalog::OPERATIONS,
     ops::attributes::OPERATIONS,
     ops::stock::OPERATIONS,
+    ops::inventory::OPERATIONS,
     ops::categories::OPERATIONS,
     ops::customers::OPERATIONS,
     ops::cms::OPERATIONS,

@@ -8,6 +8,7 @@ pub mod categories;
 pub mod cms;
 pub mod customers;
 pub mod directory;
+pub mod inventory;
 pub mod stock;
 pub mod store;
 pub mod system;

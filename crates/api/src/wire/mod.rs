@@ -6,6 +6,7 @@ pub mod category;
 pub mod cms;
 pub mod customer;
 pub mod directory;
+pub mod inventory;
 pub mod product;
 pub mod stock;
 pub mod store;

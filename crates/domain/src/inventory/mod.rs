@@ -220,7 +220,7 @@ async fn checked_config(ex: &mut impl Exec, tenant: TenantId, stock_id: i64, sku
     Ok(config)
 }
 
-pub(crate) fn stock_not_found(stock_id: i64) -> ApiError {
+pub fn stock_not_found(stock_id: i64) -> ApiError {
     ApiError::named(ErrorCode::StockNotFound, [("value", serde_json::json!(stock_id))])
 }
 

@@ -18,6 +18,7 @@ mod directory;
 mod errors;
 mod helpers;
 mod import;
+mod inventory;
 mod observability;
 mod products;
 mod search;

@@ -19,6 +19,8 @@ const AREAS: &[&[&dyn ErasedOp]] = &[
     ops::categories::OPERATIONS,
     ops::customers::OPERATIONS,
     ops::cms::OPERATIONS,
+    ops::carts::OPERATIONS,
+    ops::orders::OPERATIONS,
 ];
 
 pub fn operations() -> &'static [&'static dyn ErasedOp] {

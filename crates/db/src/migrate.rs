@@ -28,6 +28,7 @@ migrations! {
     1 "foundation";
     2 "catalog_customers_cms";
     3 "inventory";
+    4 "sales";
     5 "pricing";
 }
 

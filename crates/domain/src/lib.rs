@@ -19,6 +19,8 @@ pub mod inventory;
 pub mod password;
 pub mod pricing;
 pub mod progress;
+pub mod quote;
+pub mod sales;
 pub mod search;
 pub mod seed;
 pub mod store;

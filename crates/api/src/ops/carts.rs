@@ -72,11 +72,18 @@ impl CartIn {
     fn cart(&self, scope: Scope) -> Result<CartRef, ApiError> {
         match scope {
             Scope::Mine => self.customer_id.map(CartRef::Customer).ok_or_else(|| ApiError::required("customerId")),
-            Scope::Guest => {
-                self.cart_id.clone().filter(|c| !c.trim().is_empty()).map(CartRef::Masked).ok_or_else(|| ApiError::required("cartId"))
-            }
+            Scope::Guest => self
+                .cart_id
+                .clone()
+                .filter(|c| !c.trim().is_empty())
+                .map(CartRef::Masked)
+                .ok_or_else(|| ApiError::required("cartId")),
             Scope::Admin => {
-                let raw = self.cart_id.clone().or_else(|| self.quote_id.clone()).ok_or_else(|| ApiError::required("cartId"))?;
+                let raw = self
+                    .cart_id
+                    .clone()
+                    .or_else(|| self.quote_id.clone())
+                    .ok_or_else(|| ApiError::required("cartId"))?;
                 raw.trim().parse().map(CartRef::Id).map_err(|_| ApiError::no_such_entity("cartId", raw.clone()))
             }
         }
@@ -92,11 +99,17 @@ fn quote_id_text(scope: Scope, cart: &CartRef, q: &Quote) -> String {
 }
 
 async fn currency(ex: &mut impl Exec, cx: &Ctx, view: &StoreView) -> Result<String, ApiError> {
-    Ok(storegate_domain::store::config_value(ex, cx.tenant, view, "currency/options/base").await?.unwrap_or_else(|| "USD".into()))
+    Ok(storegate_domain::store::config_value(ex, cx.tenant, view, "currency/options/base")
+        .await?
+        .unwrap_or_else(|| "USD".into()))
 }
 
 /// The cart with its store view, totals and currency.
-async fn collected(ex: &mut impl Exec, cx: &Ctx, cart: &CartRef) -> Result<(Quote, StoreView, CartTotals, String), ApiError> {
+async fn collected(
+    ex: &mut impl Exec,
+    cx: &Ctx,
+    cart: &CartRef,
+) -> Result<(Quote, StoreView, CartTotals, String), ApiError> {
     let q = quote::get(ex, cx.tenant, &cx.settings.crypto, cart).await?;
     let view = quote::view_of(ex, cx.tenant, q.store_id).await?;
     let t = totals::collect(ex, cx.tenant, &view, &q).await?;
@@ -107,7 +120,10 @@ async fn collected(ex: &mut impl Exec, cx: &Ctx, cart: &CartRef) -> Result<(Quot
 async fn payment_details(ex: &mut impl Exec, cx: &Ctx, cart: &CartRef) -> Result<PaymentDetailsOut, ApiError> {
     let (q, view, t, c) = collected(ex, cx, cart).await?;
     let methods = payment::available(ex, cx.tenant, &view, t.totals.grand_total).await?;
-    Ok(PaymentDetailsOut { payment_methods: methods.into_iter().map(Into::into).collect(), totals: TotalsOut::new(&q, &t, &c) })
+    Ok(PaymentDetailsOut {
+        payment_methods: methods.into_iter().map(Into::into).collect(),
+        totals: TotalsOut::new(&q, &t, &c),
+    })
 }
 
 /// A customer's address-book entry as a cart address (only the customer's own).
@@ -411,7 +427,11 @@ async fn get_selected_payment(cx: &Ctx, scope: Scope, input: CartOnly) -> Result
 }
 
 fn payment_of(p: &PaymentMethodIn) -> Result<(String, Option<String>), ApiError> {
-    let method = p.method.clone().filter(|m| !m.trim().is_empty()).ok_or_else(|| ApiError::new(ErrorCode::PaymentMethodMissing))?;
+    let method = p
+        .method
+        .clone()
+        .filter(|m| !m.trim().is_empty())
+        .ok_or_else(|| ApiError::new(ErrorCode::PaymentMethodMissing))?;
     Ok((method, p.po_number.clone()))
 }
 
@@ -440,7 +460,9 @@ async fn place_with(cx: &Ctx, cart: &CartRef, place: PlaceInput) -> Result<i64, 
 async fn payment_information(cx: &Ctx, scope: Scope, input: PaymentInfoIn) -> Result<i64, ApiError> {
     let cart = input.cart.cart(scope)?;
     let email = match scope {
-        Scope::Guest => Some(input.email.clone().filter(|e| !e.trim().is_empty()).ok_or_else(|| ApiError::required("email"))?),
+        Scope::Guest => {
+            Some(input.email.clone().filter(|e| !e.trim().is_empty()).ok_or_else(|| ApiError::required("email"))?)
+        }
         _ => None,
     };
     let billing = input.billing_address.map(|b| {

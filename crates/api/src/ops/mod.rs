@@ -3,12 +3,14 @@
 
 pub mod attributes;
 pub mod auth;
+pub mod carts;
 pub mod catalog;
 pub mod categories;
 pub mod cms;
 pub mod customers;
 pub mod directory;
 pub mod inventory;
+pub mod orders;
 pub mod stock;
 pub mod store;
 pub mod system;

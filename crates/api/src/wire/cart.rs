@@ -145,7 +145,12 @@ impl CartItemIn {
         let options = self
             .product_option
             .and_then(|p| p.extension_attributes)
-            .map(|e| e.configurable_item_options.into_iter().map(|o| (o.option_id, o.option_value.unwrap_or_default())).collect())
+            .map(|e| {
+                e.configurable_item_options
+                    .into_iter()
+                    .map(|o| (o.option_id, o.option_value.unwrap_or_default()))
+                    .collect()
+            })
             .unwrap_or_default();
         ItemInput { sku: self.sku, qty: self.qty.unwrap_or(Decimal::ONE), options }
     }
@@ -580,7 +585,8 @@ impl TotalsOut {
         let item_tax: Decimal = t.lines.iter().map(|l| l.tax_amount).sum();
         let subtotal_incl = t.subtotal + item_tax;
         let shipping_incl = t.shipping_amount + t.shipping_tax_amount;
-        let mut segments = vec![TotalSegmentOut { code: "subtotal".into(), title: "Subtotal".into(), value: number(&t.subtotal) }];
+        let mut segments =
+            vec![TotalSegmentOut { code: "subtotal".into(), title: "Subtotal".into(), value: number(&t.subtotal) }];
         if let Some(rate) = &c.shipping {
             segments.push(TotalSegmentOut {
                 code: "shipping".into(),
@@ -596,7 +602,11 @@ impl TotalsOut {
             });
         }
         segments.push(TotalSegmentOut { code: "tax".into(), title: "Tax".into(), value: number(&t.tax_amount) });
-        segments.push(TotalSegmentOut { code: "grand_total".into(), title: "Grand Total".into(), value: number(&t.grand_total) });
+        segments.push(TotalSegmentOut {
+            code: "grand_total".into(),
+            title: "Grand Total".into(),
+            value: number(&t.grand_total),
+        });
         let with_discount = t.subtotal + t.discount_amount + t.shipping_discount_amount;
         TotalsOut {
             grand_total: t.grand_total,

@@ -83,9 +83,12 @@ pub fn item_out(i: &OrderItem) -> Value {
     put(&mut m, "store_id", i.store_id);
     put(&mut m, "updated_at", i.updated_at.clone());
     put_opt(&mut m, "applied_rule_ids", i.applied_rule_ids.clone());
-    if let Some(options) = i.product_options.as_deref().and_then(|o| serde_json::from_str::<Vec<(i64, String)>>(o).ok()) {
-        let list: Vec<Value> =
-            options.iter().map(|(id, v)| json!({"option_id": id.to_string(), "option_value": v.parse::<i64>().unwrap_or(0)})).collect();
+    if let Some(options) = i.product_options.as_deref().and_then(|o| serde_json::from_str::<Vec<(i64, String)>>(o).ok())
+    {
+        let list: Vec<Value> = options
+            .iter()
+            .map(|(id, v)| json!({"option_id": id.to_string(), "option_value": v.parse::<i64>().unwrap_or(0)}))
+            .collect();
         put(&mut m, "product_option", json!({"extension_attributes": {"configurable_item_options": list}}));
     }
     Value::Object(m)
@@ -212,9 +215,11 @@ fn text(v: &Value, k: &str) -> Option<String> {
 fn int(v: &Value, k: &str) -> Result<Option<i64>, ApiError> {
     match v.get(k) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => {
-            n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)).map(Some).ok_or_else(|| ApiError::invalid_value(k, n.to_string()))
-        }
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid_value(k, n.to_string())),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| ApiError::invalid_value(k, s.clone())),
         Some(Value::Bool(b)) => Ok(Some(i64::from(*b))),
@@ -230,7 +235,10 @@ fn decimal(v: &Value, k: &str) -> Result<Option<Decimal>, ApiError> {
         Some(Value::String(s)) => s.trim().to_owned(),
         Some(other) => return Err(ApiError::invalid_value(k, other.to_string())),
     };
-    Decimal::from_str(&raw).or_else(|_| Decimal::from_scientific(&raw)).map(Some).map_err(|_| ApiError::invalid_value(k, raw))
+    Decimal::from_str(&raw)
+        .or_else(|_| Decimal::from_scientific(&raw))
+        .map(Some)
+        .map_err(|_| ApiError::invalid_value(k, raw))
 }
 
 fn amounts(v: &Value, names: &[&'static str]) -> Result<Amounts, ApiError> {
@@ -321,7 +329,13 @@ pub fn order_in(v: &Value) -> Result<Order, ApiError> {
                 .and_then(Value::as_str)
                 .map(str::to_owned)
                 .unwrap_or_else(|| storegate_domain::quote::payment::default_title(&method));
-            Some(Payment { method, title, po_number: text(p, "po_number"), amounts: amounts(p, PAYMENT_AMOUNTS)?, ..Payment::default() })
+            Some(Payment {
+                method,
+                title,
+                po_number: text(p, "po_number"),
+                amounts: amounts(p, PAYMENT_AMOUNTS)?,
+                ..Payment::default()
+            })
         }
         None => None,
     };

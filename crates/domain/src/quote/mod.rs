@@ -73,7 +73,8 @@ impl Quote {
 
     /// A cart with only virtual items needs no shipping.
     pub fn is_virtual(&self) -> bool {
-        !self.items.is_empty() && self.items.iter().all(|i| matches!(i.product_type.as_str(), "virtual" | "downloadable"))
+        !self.items.is_empty()
+            && self.items.iter().all(|i| matches!(i.product_type.as_str(), "virtual" | "downloadable"))
     }
 
     /// `flatrate_flatrate` style, when a method is chosen.
@@ -250,26 +251,24 @@ pub async fn create_for_customer(
 pub async fn resolve(ex: &mut impl Exec, tenant: TenantId, cart: &CartRef) -> Result<i64, ApiError> {
     let found: Option<i64> = match cart {
         CartRef::Customer(customer_id) => active_of_customer(ex, tenant, *customer_id).await?,
-        CartRef::Masked(masked) => {
-            ex.fetch_optional_scalar(sql!(
+        CartRef::Masked(masked) => ex
+            .fetch_optional_scalar(sql!(
                 "SELECT id FROM quotes WHERE tenant_id = $1 AND masked_id = $2 AND is_active = $3",
                 tenant.0,
                 masked.clone(),
                 true
             ))
             .await
-            .storage()?
-        }
-        CartRef::Id(id) => {
-            ex.fetch_optional_scalar(sql!(
+            .storage()?,
+        CartRef::Id(id) => ex
+            .fetch_optional_scalar(sql!(
                 "SELECT id FROM quotes WHERE tenant_id = $1 AND id = $2 AND is_active = $3",
                 tenant.0,
                 *id,
                 true
             ))
             .await
-            .storage()?
-        }
+            .storage()?,
     };
     found.ok_or_else(|| not_found_cart(cart))
 }
@@ -379,10 +378,15 @@ pub async fn get(ex: &mut impl Exec, tenant: TenantId, crypto: &Crypto, cart: &C
 }
 
 async fn touch(ex: &mut impl Exec, tenant: TenantId, id: i64) -> Result<(), ApiError> {
-    ex.execute(sql!("UPDATE quotes SET updated_at = $3 WHERE tenant_id = $1 AND id = $2", tenant.0, id, clock::now_text()))
-        .await
-        .storage()
-        .map(|_| ())
+    ex.execute(sql!(
+        "UPDATE quotes SET updated_at = $3 WHERE tenant_id = $1 AND id = $2",
+        tenant.0,
+        id,
+        clock::now_text()
+    ))
+    .await
+    .storage()
+    .map(|_| ())
 }
 
 // Items -----------------------------------------------------------------------------------
@@ -438,7 +442,9 @@ async fn resolve_product(
     sku: &str,
     options: &[(i64, String)],
 ) -> Result<Resolved, ApiError> {
-    let product = products::get_by_sku(ex, tenant, sku, view.id).await?.ok_or_else(|| ApiError::new(ErrorCode::ProductNotFound))?;
+    let product = products::get_by_sku(ex, tenant, sku, view.id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::ProductNotFound))?;
     if product.type_id != "configurable" {
         return Ok(Resolved { parent: None, product, options: Vec::new() });
     }
@@ -636,12 +642,7 @@ pub async fn update_item(
 }
 
 /// Removes an item (`DELETE …/items/{itemId}`).
-pub async fn remove_item(
-    ex: &mut impl Exec,
-    tenant: TenantId,
-    cart: &CartRef,
-    item_id: i64,
-) -> Result<(), ApiError> {
+pub async fn remove_item(ex: &mut impl Exec, tenant: TenantId, cart: &CartRef, item_id: i64) -> Result<(), ApiError> {
     let quote_id = resolve(ex, tenant, cart).await?;
     let n = ex
         .execute(sql!(
@@ -743,7 +744,12 @@ pub async fn set_email(ex: &mut impl Exec, tenant: TenantId, quote_id: i64, emai
     .map(|_| ())
 }
 
-pub async fn set_coupon(ex: &mut impl Exec, tenant: TenantId, quote_id: i64, code: Option<&str>) -> Result<(), ApiError> {
+pub async fn set_coupon(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    quote_id: i64,
+    code: Option<&str>,
+) -> Result<(), ApiError> {
     ex.execute(sql!(
         "UPDATE quotes SET coupon_code = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2",
         tenant.0,
@@ -757,7 +763,12 @@ pub async fn set_coupon(ex: &mut impl Exec, tenant: TenantId, quote_id: i64, cod
 }
 
 /// Marks the cart converted to order `increment_id`.
-pub async fn deactivate(ex: &mut impl Exec, tenant: TenantId, quote_id: i64, increment_id: &str) -> Result<(), ApiError> {
+pub async fn deactivate(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    quote_id: i64,
+    increment_id: &str,
+) -> Result<(), ApiError> {
     let now = clock::now_text();
     ex.execute(sql!(
         "UPDATE quotes SET is_active = $3, reserved_order_id = $4, converted_at = $5, updated_at = $5 \

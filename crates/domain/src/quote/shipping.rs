@@ -42,11 +42,23 @@ pub struct Package {
     pub free_shipping: bool,
 }
 
-async fn conf(ex: &mut impl Exec, tenant: TenantId, view: &StoreView, path: &str, default: &str) -> Result<String, ApiError> {
+async fn conf(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    view: &StoreView,
+    path: &str,
+    default: &str,
+) -> Result<String, ApiError> {
     Ok(config_value(ex, tenant, view, path).await?.unwrap_or_else(|| default.to_owned()))
 }
 
-async fn active(ex: &mut impl Exec, tenant: TenantId, view: &StoreView, carrier: &str, default: &str) -> Result<bool, ApiError> {
+async fn active(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    view: &StoreView,
+    carrier: &str,
+    default: &str,
+) -> Result<bool, ApiError> {
     let v = conf(ex, tenant, view, &format!("carriers/{carrier}/active"), default).await?;
     Ok(v.trim() == "1" || v.trim().eq_ignore_ascii_case("true"))
 }

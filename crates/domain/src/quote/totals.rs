@@ -90,7 +90,12 @@ pub async fn estimate(
 }
 
 /// The cart's totals with its selected shipping method (none when unset or unavailable).
-pub async fn collect(ex: &mut impl Exec, tenant: TenantId, view: &StoreView, quote: &Quote) -> Result<CartTotals, ApiError> {
+pub async fn collect(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    view: &StoreView,
+    quote: &Quote,
+) -> Result<CartTotals, ApiError> {
     let dest = destination_address(quote);
     let lines = lines(quote);
     let base = pricing::calculate(ex, tenant, &context(quote, view, dest, Decimal::ZERO), &lines).await?;

@@ -309,7 +309,10 @@ fn item_from_row(r: &Row) -> Result<OrderItem, ApiError> {
 pub async fn get(ex: &mut impl Exec, tenant: TenantId, crypto: &Crypto, id: i64) -> Result<Option<Order>, ApiError> {
     let row = ex
         .fetch_optional(sql!(
-            format!("SELECT {ORDER_FIELDS}, {} FROM sales_orders WHERE tenant_id = $1 AND id = $2", ORDER_AMOUNTS.join(", ")),
+            format!(
+                "SELECT {ORDER_FIELDS}, {} FROM sales_orders WHERE tenant_id = $1 AND id = $2",
+                ORDER_AMOUNTS.join(", ")
+            ),
             tenant.0,
             id
         ))
@@ -586,7 +589,12 @@ pub async fn insert(ex: &mut impl Exec, tenant: TenantId, crypto: &Crypto, order
 }
 
 /// Queues a domain event in the outbox (delivered by a later component).
-pub async fn publish(ex: &mut impl Exec, tenant: TenantId, topic: &str, payload: &serde_json::Value) -> Result<(), ApiError> {
+pub async fn publish(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    topic: &str,
+    payload: &serde_json::Value,
+) -> Result<(), ApiError> {
     let id = ids::next(ex, tenant, "event_outbox").await.storage()?;
     ex.execute(sql!(
         "INSERT INTO event_outbox (tenant_id, id, topic, payload, created_at) VALUES ($1, $2, $3, $4, $5)",

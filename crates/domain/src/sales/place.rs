@@ -65,7 +65,11 @@ pub async fn place(
 ) -> Result<i64, ApiError> {
     let quote_id = quote::resolve(tx, tenant, cart).await?;
     let empty: i64 = tx
-        .fetch_scalar(sql!("SELECT COUNT(*) FROM quote_items WHERE tenant_id = $1 AND quote_id = $2", tenant.0, quote_id))
+        .fetch_scalar(sql!(
+            "SELECT COUNT(*) FROM quote_items WHERE tenant_id = $1 AND quote_id = $2",
+            tenant.0,
+            quote_id
+        ))
         .await
         .storage()?;
     if empty == 0 {
@@ -91,7 +95,9 @@ pub async fn place(
     let mut billing = match (&quote.billing, &shipping_address) {
         (Some(b), _) => b.clone(),
         (None, Some(s)) => Address { address_type: "billing".into(), ..s.clone() },
-        (None, None) => return Err(ApiError::positional(ErrorCode::BillingAddressInvalid, ["\"firstname\" is required."])),
+        (None, None) => {
+            return Err(ApiError::positional(ErrorCode::BillingAddressInvalid, ["\"firstname\" is required."]));
+        }
     };
     if let Some(field) = billing.missing_field() {
         return Err(ApiError::positional(ErrorCode::BillingAddressInvalid, [format!("\"{field}\" is required.")]));
@@ -253,7 +259,12 @@ pub async fn place(
 }
 
 /// The order confirmation mail, recipient and body encrypted (`sales_email_order_template`).
-async fn queue_confirmation(ex: &mut impl Exec, tenant: TenantId, crypto: &Crypto, order: &Order) -> Result<(), ApiError> {
+async fn queue_confirmation(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    crypto: &Crypto,
+    order: &Order,
+) -> Result<(), ApiError> {
     let store = order.store_name.clone().unwrap_or_else(|| "our store".into());
     let mut body = format!(
         "Hello {} {},\n\nThank you for your order from {store}.\n\nOrder #{} placed on {}\n\n",
@@ -327,7 +338,9 @@ pub async fn create_direct(tx: &mut Tx, tenant: TenantId, crypto: &Crypto, mut o
         order.amounts.insert("subtotal", subtotal);
     }
     if !order.amounts.contains_key("grand_total") {
-        let g = order.amount("subtotal") + order.amount("shipping_amount") + order.amount("tax_amount")
+        let g = order.amount("subtotal")
+            + order.amount("shipping_amount")
+            + order.amount("tax_amount")
             + order.amount("discount_amount");
         order.amounts.insert("grand_total", g);
     }

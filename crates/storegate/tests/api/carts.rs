@@ -10,12 +10,25 @@ use storegate_db::sql;
 
 pub const PASSWORD: &str = "Passw0rd!x";
 
-pub async fn call(server: &TestServer, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+pub async fn call(
+    server: &TestServer,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
     status_json(server.send(method, path, token, body).await).await
 }
 
 /// Creates an enabled simple product in website 1 with `qty` in stock.
-pub async fn product(server: &TestServer, admin: &str, sku: &str, price: impl Into<Value>, qty: i64, extra: Value) -> Value {
+pub async fn product(
+    server: &TestServer,
+    admin: &str,
+    sku: &str,
+    price: impl Into<Value>,
+    qty: i64,
+    extra: Value,
+) -> Value {
     let price: Value = price.into();
     let mut p = json!({
         "sku": sku, "name": format!("Product {sku}"), "price": price, "type_id": "simple",
@@ -27,7 +40,8 @@ pub async fn product(server: &TestServer, admin: &str, sku: &str, price: impl In
             p.insert(k.clone(), v.clone());
         }
     }
-    let (status, body) = call(server, Method::POST, "/rest/V1/products", Some(admin), Some(json!({ "product": p }))).await;
+    let (status, body) =
+        call(server, Method::POST, "/rest/V1/products", Some(admin), Some(json!({ "product": p }))).await;
     assert_eq!(status, 200, "{body}");
     body
 }
@@ -109,12 +123,24 @@ async fn customer_checkout_from_token_to_order() {
     assert_eq!(item["product_type"], "simple");
     assert_eq!(item["quote_id"], json!(cart_id.to_string()));
     // Adding the same product again merges the quantities.
-    let (_, merged) =
-        call(&server, Method::POST, "/rest/V1/carts/mine/items", t, Some(json!({"cartItem": {"sku": "TSHIRT-001", "qty": 1}}))).await;
+    let (_, merged) = call(
+        &server,
+        Method::POST,
+        "/rest/V1/carts/mine/items",
+        t,
+        Some(json!({"cartItem": {"sku": "TSHIRT-001", "qty": 1}})),
+    )
+    .await;
     assert_eq!(merged["item_id"], item["item_id"]);
     assert_eq!(merged["qty"], json!(3));
-    let (_, mug) =
-        call(&server, Method::POST, "/rest/V1/carts/mine/items", t, Some(json!({"cartItem": {"sku": "MUG-1", "qty": 1}}))).await;
+    let (_, mug) = call(
+        &server,
+        Method::POST,
+        "/rest/V1/carts/mine/items",
+        t,
+        Some(json!({"cartItem": {"sku": "MUG-1", "qty": 1}})),
+    )
+    .await;
     // Update and delete.
     let path = format!("/rest/V1/carts/mine/items/{}", item["item_id"]);
     let (status, updated) = call(&server, Method::PUT, &path, t, Some(json!({"cartItem": {"qty": 2}}))).await;
@@ -150,8 +176,14 @@ async fn customer_checkout_from_token_to_order() {
         json!([{"carrier_code": "flatrate", "method_code": "flatrate", "carrier_title": "Flat Rate", "method_title": "Fixed",
             "amount": 10, "base_amount": 10, "available": true, "error_message": "", "price_excl_tax": 10, "price_incl_tax": 10}])
     );
-    let (status, details) =
-        call(&server, Method::POST, "/rest/V1/carts/mine/shipping-information", t, Some(shipping_info("flatrate", "flatrate"))).await;
+    let (status, details) = call(
+        &server,
+        Method::POST,
+        "/rest/V1/carts/mine/shipping-information",
+        t,
+        Some(shipping_info("flatrate", "flatrate")),
+    )
+    .await;
     assert_eq!(status, 200, "{details}");
     assert_eq!(details["payment_methods"], json!([{"code": "checkmo", "title": "Check / Money order"}]));
     assert_eq!(details["totals"]["subtotal"], json!(49.98));
@@ -240,7 +272,10 @@ async fn customer_checkout_from_token_to_order() {
     assert_eq!(payload["increment_id"], "000000001");
     let mail = server
         .db
-        .fetch_all(sql!("SELECT recipient, body FROM mail_outbox WHERE tenant_id = $1 AND template = 'sales_email_order_template'", t0))
+        .fetch_all(sql!(
+            "SELECT recipient, body FROM mail_outbox WHERE tenant_id = $1 AND template = 'sales_email_order_template'",
+            t0
+        ))
         .await
         .unwrap();
     assert_eq!(mail.len(), 1);
@@ -259,10 +294,24 @@ async fn customer_checkout_from_token_to_order() {
     assert!(!street.contains("Main"));
 
     // Another order gets the next increment id.
-    call(&server, Method::POST, "/rest/V1/carts/mine/items", t, Some(json!({"cartItem": {"sku": "MUG-1", "qty": 1}}))).await;
-    call(&server, Method::POST, "/rest/V1/carts/mine/shipping-information", t, Some(shipping_info("flatrate", "flatrate"))).await;
-    let (status, second) =
-        call(&server, Method::PUT, "/rest/V1/carts/mine/order", t, Some(json!({"paymentMethod": {"method": "checkmo"}}))).await;
+    call(&server, Method::POST, "/rest/V1/carts/mine/items", t, Some(json!({"cartItem": {"sku": "MUG-1", "qty": 1}})))
+        .await;
+    call(
+        &server,
+        Method::POST,
+        "/rest/V1/carts/mine/shipping-information",
+        t,
+        Some(shipping_info("flatrate", "flatrate")),
+    )
+    .await;
+    let (status, second) = call(
+        &server,
+        Method::PUT,
+        "/rest/V1/carts/mine/order",
+        t,
+        Some(json!({"paymentMethod": {"method": "checkmo"}})),
+    )
+    .await;
     assert_eq!(status, 200, "{second}");
     let (_, order) = call(&server, Method::GET, &format!("/rest/V1/orders/{second}"), Some(&admin), None).await;
     assert_eq!(order["increment_id"], "000000002");
@@ -300,12 +349,23 @@ async fn guest_checkout_with_a_masked_cart_id() {
     let (_, cart) = call(&server, Method::GET, &base, None, None).await;
     assert_eq!(cart["customer_is_guest"], true);
     assert_eq!(cart["customer"], json!({"email": null, "firstname": null, "lastname": null}));
-    let (_, methods) =
-        call(&server, Method::POST, &format!("{base}/estimate-shipping-methods"), None, Some(json!({"address": address(None)})))
-            .await;
+    let (_, methods) = call(
+        &server,
+        Method::POST,
+        &format!("{base}/estimate-shipping-methods"),
+        None,
+        Some(json!({"address": address(None)})),
+    )
+    .await;
     assert_eq!(methods[0]["amount"], json!(10));
-    let (status, details) =
-        call(&server, Method::POST, &format!("{base}/shipping-information"), None, Some(shipping_info("flatrate", "flatrate"))).await;
+    let (status, details) = call(
+        &server,
+        Method::POST,
+        &format!("{base}/shipping-information"),
+        None,
+        Some(shipping_info("flatrate", "flatrate")),
+    )
+    .await;
     assert_eq!(status, 200, "{details}");
     assert_eq!(details["totals"]["grand_total"], json!(35));
     let (status, body) = call(
@@ -344,8 +404,15 @@ async fn items_are_refused_as_magento_refuses_them() {
     product(&server, &admin, "OK-1", 5, 10, json!({})).await;
     product(&server, &admin, "OFF-1", 5, 10, json!({"status": 2})).await;
     product(&server, &admin, "NONE-1", 5, 0, json!({})).await;
-    product(&server, &admin, "NOWEB-1", 5, 10, json!({"extension_attributes": {"website_ids": [], "stock_item": {"qty": 10, "is_in_stock": true}}}))
-        .await;
+    product(
+        &server,
+        &admin,
+        "NOWEB-1",
+        5,
+        10,
+        json!({"extension_attributes": {"website_ids": [], "stock_item": {"qty": 10, "is_in_stock": true}}}),
+    )
+    .await;
     product(
         &server,
         &admin,
@@ -390,28 +457,68 @@ async fn checkout_errors_follow_magento() {
     call(&server, Method::POST, "/rest/V1/carts/mine", t, None).await;
 
     // An empty cart: no shipping information, no order.
-    let (status, body) =
-        call(&server, Method::POST, "/rest/V1/carts/mine/shipping-information", t, Some(shipping_info("flatrate", "flatrate"))).await;
+    let (status, body) = call(
+        &server,
+        Method::POST,
+        "/rest/V1/carts/mine/shipping-information",
+        t,
+        Some(shipping_info("flatrate", "flatrate")),
+    )
+    .await;
     assert_eq!(status, 400);
-    assert_eq!(body["message"], "The shipping method can't be set for an empty cart. Add an item to cart and try again.");
-    let (status, body) =
-        call(&server, Method::PUT, "/rest/V1/carts/mine/order", t, Some(json!({"paymentMethod": {"method": "checkmo"}}))).await;
+    assert_eq!(
+        body["message"],
+        "The shipping method can't be set for an empty cart. Add an item to cart and try again."
+    );
+    let (status, body) = call(
+        &server,
+        Method::PUT,
+        "/rest/V1/carts/mine/order",
+        t,
+        Some(json!({"paymentMethod": {"method": "checkmo"}})),
+    )
+    .await;
     assert_eq!(status, 400);
-    assert_eq!(body["message"], "A server error stopped your order from being placed. Please try to place your order again.");
+    assert_eq!(
+        body["message"],
+        "A server error stopped your order from being placed. Please try to place your order again."
+    );
 
-    call(&server, Method::POST, "/rest/V1/carts/mine/items", t, Some(json!({"cartItem": {"sku": "ERR-1", "qty": 1}}))).await;
+    call(&server, Method::POST, "/rest/V1/carts/mine/items", t, Some(json!({"cartItem": {"sku": "ERR-1", "qty": 1}})))
+        .await;
     // No shipping address yet.
-    let (status, body) =
-        call(&server, Method::PUT, "/rest/V1/carts/mine/order", t, Some(json!({"paymentMethod": {"method": "checkmo"}}))).await;
+    let (status, body) = call(
+        &server,
+        Method::PUT,
+        "/rest/V1/carts/mine/order",
+        t,
+        Some(json!({"paymentMethod": {"method": "checkmo"}})),
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(body["message"], "The shipping address is missing. Set the address and try again.");
     // An unavailable method.
-    let (status, body) =
-        call(&server, Method::POST, "/rest/V1/carts/mine/shipping-information", t, Some(shipping_info("tablerate", "bestway"))).await;
+    let (status, body) = call(
+        &server,
+        Method::POST,
+        "/rest/V1/carts/mine/shipping-information",
+        t,
+        Some(shipping_info("tablerate", "bestway")),
+    )
+    .await;
     assert_eq!(status, 404);
-    assert_eq!(body, json!({"message": "Carrier with such method not found: %1, %2", "parameters": ["tablerate", "bestway"]}));
-    let (status, _) =
-        call(&server, Method::POST, "/rest/V1/carts/mine/shipping-information", t, Some(shipping_info("flatrate", "flatrate"))).await;
+    assert_eq!(
+        body,
+        json!({"message": "Carrier with such method not found: %1, %2", "parameters": ["tablerate", "bestway"]})
+    );
+    let (status, _) = call(
+        &server,
+        Method::POST,
+        "/rest/V1/carts/mine/shipping-information",
+        t,
+        Some(shipping_info("flatrate", "flatrate")),
+    )
+    .await;
     assert_eq!(status, 200);
     // An unknown or disabled payment method; a purchase order without its number.
     for method in ["bogus", "banktransfer", "free"] {
@@ -423,7 +530,11 @@ async fn checkout_errors_follow_magento() {
             Some(json!({"paymentMethod": {"method": method}})),
         )
         .await;
-        assert_eq!((status, body), (400, json!({"message": "The requested Payment Method is not available."})), "{method}");
+        assert_eq!(
+            (status, body),
+            (400, json!({"message": "The requested Payment Method is not available."})),
+            "{method}"
+        );
     }
     set_config(&server, "payment/purchaseorder/active", "1").await;
     let (status, body) = call(
@@ -472,14 +583,21 @@ async fn a_customer_never_reaches_another_customers_cart() {
     let (_, alice) = customer(&server, "alice@example.com").await;
     let (_, bob) = customer(&server, "bob@example.com").await;
     let (_, alice_cart) = call(&server, Method::POST, "/rest/V1/carts/mine", Some(&alice), None).await;
-    call(&server, Method::POST, "/rest/V1/carts/mine/items", Some(&alice), Some(json!({"cartItem": {"sku": "MINE-1", "qty": 1}})))
-        .await;
+    call(
+        &server,
+        Method::POST,
+        "/rest/V1/carts/mine/items",
+        Some(&alice),
+        Some(json!({"cartItem": {"sku": "MINE-1", "qty": 1}})),
+    )
+    .await;
     // Bob names Alice's cart on the admin route, in the body, and on the guest route.
     let (status, _) = call(&server, Method::GET, &format!("/rest/V1/carts/{alice_cart}"), Some(&bob), None).await;
     assert!(status == 401 || status == 403, "{status}");
     let (status, _) = call(&server, Method::GET, &format!("/rest/V1/carts/{alice_cart}/items"), Some(&bob), None).await;
     assert!(status == 401 || status == 403, "{status}");
-    let (status, _) = call(&server, Method::GET, &format!("/rest/V1/guest-carts/{alice_cart}/items"), Some(&bob), None).await;
+    let (status, _) =
+        call(&server, Method::GET, &format!("/rest/V1/guest-carts/{alice_cart}/items"), Some(&bob), None).await;
     assert_eq!(status, 404);
     let (status, body) = call(&server, Method::GET, "/rest/V1/carts/mine", Some(&bob), None).await;
     assert_eq!(status, 404, "bob has no cart yet: {body}");
@@ -490,7 +608,9 @@ async fn a_customer_never_reaches_another_customers_cart() {
         Method::POST,
         "/rest/V1/carts/mine/items",
         Some(&bob),
-        Some(json!({"cartItem": {"sku": "MINE-1", "qty": 1, "quote_id": alice_cart.to_string()}, "cartId": alice_cart})),
+        Some(
+            json!({"cartItem": {"sku": "MINE-1", "qty": 1, "quote_id": alice_cart.to_string()}, "cartId": alice_cart}),
+        ),
     )
     .await;
     assert_eq!(items["quote_id"], json!(bob_cart.to_string()));
@@ -536,8 +656,14 @@ async fn admins_manage_carts_by_id() {
     assert_eq!(status, 403);
     assert_eq!(body["parameters"], json!({"resources": "Magento_Cart::manage"}));
     // Admin placement.
-    call(&server, Method::POST, &format!("/rest/V1/carts/{cart_id}/shipping-information"), Some(&admin), Some(shipping_info("flatrate", "flatrate")))
-        .await;
+    call(
+        &server,
+        Method::POST,
+        &format!("/rest/V1/carts/{cart_id}/shipping-information"),
+        Some(&admin),
+        Some(shipping_info("flatrate", "flatrate")),
+    )
+    .await;
     let (status, order_id) = call(
         &server,
         Method::PUT,
@@ -567,8 +693,24 @@ async fn tier_prices_and_configurable_items() {
     .await;
     let (_, color) = call(&server, Method::GET, "/rest/V1/products/attributes/color", Some(&admin), None).await;
     let color_id = color["attribute_id"].as_i64().unwrap();
-    let red = product(&server, &admin, "CFG-RED", 30, 10, json!({"visibility": 1, "custom_attributes": [{"attribute_code": "color", "value": "Red"}]})).await;
-    let blue = product(&server, &admin, "CFG-BLUE", 32, 10, json!({"visibility": 1, "custom_attributes": [{"attribute_code": "color", "value": "Blue"}]})).await;
+    let red = product(
+        &server,
+        &admin,
+        "CFG-RED",
+        30,
+        10,
+        json!({"visibility": 1, "custom_attributes": [{"attribute_code": "color", "value": "Red"}]}),
+    )
+    .await;
+    let blue = product(
+        &server,
+        &admin,
+        "CFG-BLUE",
+        32,
+        10,
+        json!({"visibility": 1, "custom_attributes": [{"attribute_code": "color", "value": "Blue"}]}),
+    )
+    .await;
     let value = |p: &Value| -> String {
         p["custom_attributes"].as_array().unwrap().iter().find(|a| a["attribute_code"] == "color").unwrap()["value"]
             .as_str()
@@ -591,9 +733,23 @@ async fn tier_prices_and_configurable_items() {
     let (_, masked) = call(&server, Method::POST, "/rest/V1/guest-carts", None, None).await;
     let base = format!("/rest/V1/guest-carts/{}", masked.as_str().unwrap());
     // Tier prices: the all-groups price from 3; the general group's from 5 does not apply to guests.
-    let (_, item) = call(&server, Method::POST, &format!("{base}/items"), None, Some(json!({"cartItem": {"sku": "TIER-1", "qty": 2}}))).await;
+    let (_, item) = call(
+        &server,
+        Method::POST,
+        &format!("{base}/items"),
+        None,
+        Some(json!({"cartItem": {"sku": "TIER-1", "qty": 2}})),
+    )
+    .await;
     assert_eq!(item["price"], json!(10));
-    let (_, item) = call(&server, Method::PUT, &format!("{base}/items/{}", item["item_id"]), None, Some(json!({"cartItem": {"qty": 6}}))).await;
+    let (_, item) = call(
+        &server,
+        Method::PUT,
+        &format!("{base}/items/{}", item["item_id"]),
+        None,
+        Some(json!({"cartItem": {"qty": 6}})),
+    )
+    .await;
     assert_eq!(item["price"], json!(8));
 
     // By parent with options: the child is resolved.
@@ -606,12 +762,29 @@ async fn tier_prices_and_configurable_items() {
     assert_eq!(item["name"], "Configurable Tee");
     assert_eq!(item["product_type"], "configurable");
     assert_eq!(item["price"], json!(32));
-    assert_eq!(item["product_option"]["extension_attributes"]["configurable_item_options"][0]["option_id"], json!(color_id.to_string()));
+    assert_eq!(
+        item["product_option"]["extension_attributes"]["configurable_item_options"][0]["option_id"],
+        json!(color_id.to_string())
+    );
     // Without options: Magento asks for them.
-    let (status, body) = call(&server, Method::POST, &format!("{base}/items"), None, Some(json!({"cartItem": {"sku": "CFG", "qty": 1}}))).await;
+    let (status, body) = call(
+        &server,
+        Method::POST,
+        &format!("{base}/items"),
+        None,
+        Some(json!({"cartItem": {"sku": "CFG", "qty": 1}})),
+    )
+    .await;
     assert_eq!((status, body), (400, json!({"message": "You need to choose options for your item."})));
     // By the child's SKU.
-    let (status, item) = call(&server, Method::POST, &format!("{base}/items"), None, Some(json!({"cartItem": {"sku": "CFG-RED", "qty": 1}}))).await;
+    let (status, item) = call(
+        &server,
+        Method::POST,
+        &format!("{base}/items"),
+        None,
+        Some(json!({"cartItem": {"sku": "CFG-RED", "qty": 1}})),
+    )
+    .await;
     assert_eq!(status, 200, "{item}");
     assert_eq!((item["sku"].as_str(), item["price"].clone()), (Some("CFG-RED"), json!(30)));
     let (_, totals) = call(&server, Method::GET, &format!("{base}/totals"), None, None).await;
@@ -625,12 +798,23 @@ async fn carriers_are_configured_per_store() {
     product(&server, &admin, "SHIP-1", 40, 100, json!({"weight": 2})).await;
     let (_, masked) = call(&server, Method::POST, "/rest/V1/guest-carts", None, None).await;
     let base = format!("/rest/V1/guest-carts/{}", masked.as_str().unwrap());
-    call(&server, Method::POST, &format!("{base}/items"), None, Some(json!({"cartItem": {"sku": "SHIP-1", "qty": 2}}))).await;
+    call(&server, Method::POST, &format!("{base}/items"), None, Some(json!({"cartItem": {"sku": "SHIP-1", "qty": 2}})))
+        .await;
     let estimate = || async {
-        let (status, m) =
-            call(&server, Method::POST, &format!("{base}/estimate-shipping-methods"), None, Some(json!({"address": address(None)}))).await;
+        let (status, m) = call(
+            &server,
+            Method::POST,
+            &format!("{base}/estimate-shipping-methods"),
+            None,
+            Some(json!({"address": address(None)})),
+        )
+        .await;
         assert_eq!(status, 200, "{m}");
-        m.as_array().unwrap().iter().map(|r| (r["carrier_code"].as_str().unwrap().to_owned(), r["amount"].clone())).collect::<Vec<_>>()
+        m.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["carrier_code"].as_str().unwrap().to_owned(), r["amount"].clone()))
+            .collect::<Vec<_>>()
     };
     assert_eq!(estimate().await, vec![("flatrate".to_owned(), json!(10))]);
     set_config(&server, "carriers/flatrate/type", "O").await;
@@ -665,10 +849,20 @@ async fn carriers_are_configured_per_store() {
     // Weight 4: the Austin postcode's row from 3 beats the country-wide one.
     assert_eq!(
         estimate().await,
-        vec![("flatrate".to_owned(), json!(7.5)), ("freeshipping".to_owned(), json!(0)), ("tablerate".to_owned(), json!(11))]
+        vec![
+            ("flatrate".to_owned(), json!(7.5)),
+            ("freeshipping".to_owned(), json!(0)),
+            ("tablerate".to_owned(), json!(11))
+        ]
     );
-    let (status, details) =
-        call(&server, Method::POST, &format!("{base}/shipping-information"), None, Some(shipping_info("tablerate", "bestway"))).await;
+    let (status, details) = call(
+        &server,
+        Method::POST,
+        &format!("{base}/shipping-information"),
+        None,
+        Some(shipping_info("tablerate", "bestway")),
+    )
+    .await;
     assert_eq!(status, 200, "{details}");
     assert_eq!(details["totals"]["grand_total"], json!(91));
 }
@@ -681,9 +875,16 @@ async fn a_free_order_pays_with_free_and_is_processing() {
     set_config(&server, "carriers/flatrate/price", "0").await;
     let (_, masked) = call(&server, Method::POST, "/rest/V1/guest-carts", None, None).await;
     let base = format!("/rest/V1/guest-carts/{}", masked.as_str().unwrap());
-    call(&server, Method::POST, &format!("{base}/items"), None, Some(json!({"cartItem": {"sku": "FREE-1", "qty": 1}}))).await;
-    let (_, details) =
-        call(&server, Method::POST, &format!("{base}/shipping-information"), None, Some(shipping_info("flatrate", "flatrate"))).await;
+    call(&server, Method::POST, &format!("{base}/items"), None, Some(json!({"cartItem": {"sku": "FREE-1", "qty": 1}})))
+        .await;
+    let (_, details) = call(
+        &server,
+        Method::POST,
+        &format!("{base}/shipping-information"),
+        None,
+        Some(shipping_info("flatrate", "flatrate")),
+    )
+    .await;
     assert_eq!(details["payment_methods"], json!([{"code": "free", "title": "No Payment Information Required"}]));
     let (status, body) = call(
         &server,
@@ -718,7 +919,8 @@ async fn coupons_on_carts() {
     let (status, body) = call(&server, Method::PUT, &format!("{base}/coupons/SAVE10"), None, None).await;
     assert_eq!(status, 404);
     assert_eq!(body, json!({"message": "The \"%1\" Cart doesn't contain products.", "parameters": [masked]}));
-    call(&server, Method::POST, &format!("{base}/items"), None, Some(json!({"cartItem": {"sku": "CPN-1", "qty": 1}}))).await;
+    call(&server, Method::POST, &format!("{base}/items"), None, Some(json!({"cartItem": {"sku": "CPN-1", "qty": 1}})))
+        .await;
     let (status, body) = call(&server, Method::PUT, &format!("{base}/coupons/NOSUCH"), None, None).await;
     assert_eq!(status, 404);
     assert_eq!(body["parameters"], json!(["NOSUCH"]));
@@ -750,7 +952,8 @@ async fn orders_are_created_directly_from_an_entity() {
     assert_eq!(order["customer_is_guest"], json!(1));
     assert_eq!(order["items"][0]["row_total"], json!(30));
     assert_eq!(order["increment_id"], "000000001");
-    let (_, read) = call(&server, Method::GET, &format!("/rest/V1/orders/{}", order["entity_id"]), Some(&admin), None).await;
+    let (_, read) =
+        call(&server, Method::GET, &format!("/rest/V1/orders/{}", order["entity_id"]), Some(&admin), None).await;
     assert_eq!(read, order);
     let (status, put) = call(&server, Method::PUT, "/rest/V1/orders/create", Some(&admin), Some(entity)).await;
     assert_eq!(status, 200, "{put}");
@@ -761,6 +964,7 @@ async fn orders_are_created_directly_from_an_entity() {
     let limited = user_with(&server, "Viewer", &["Magento_Sales::actions_view"]).await;
     let (status, _) = call(&server, Method::POST, "/rest/V1/orders", Some(&limited), Some(json!({"entity": {}}))).await;
     assert_eq!(status, 403);
-    let (status, _) = call(&server, Method::GET, &format!("/rest/V1/orders/{}", order["entity_id"]), Some(&limited), None).await;
+    let (status, _) =
+        call(&server, Method::GET, &format!("/rest/V1/orders/{}", order["entity_id"]), Some(&limited), None).await;
     assert_eq!(status, 200);
 }

@@ -19,6 +19,7 @@ const AREAS: &[&[&dyn ErasedOp]] = &[
     ops::categories::OPERATIONS,
     ops::customers::OPERATIONS,
     ops::cms::OPERATIONS,
+    ops::pricing::OPERATIONS,
     ops::carts::OPERATIONS,
     ops::orders::OPERATIONS,
 ];

@@ -9,6 +9,7 @@ pub mod categories;
 pub mod cms;
 pub mod customers;
 pub mod directory;
+pub mod pricing;
 pub mod inventory;
 pub mod orders;
 pub mod stock;

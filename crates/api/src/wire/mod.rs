@@ -7,6 +7,7 @@ pub mod category;
 pub mod cms;
 pub mod customer;
 pub mod directory;
+pub mod pricing;
 pub mod inventory;
 pub mod order;
 pub mod product;

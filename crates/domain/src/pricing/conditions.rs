@@ -41,9 +41,19 @@ pub enum Tree {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cond {
     /// `all` (true) or `any` (false) of the children must evaluate to `expect`.
-    Combine { all: bool, expect: bool, children: Vec<Cond> },
-    Subtotal { op: Cmp, value: Decimal },
-    Sku { one_of: bool, skus: Vec<String> },
+    Combine {
+        all: bool,
+        expect: bool,
+        children: Vec<Cond>,
+    },
+    Subtotal {
+        op: Cmp,
+        value: Decimal,
+    },
+    Sku {
+        one_of: bool,
+        skus: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -276,13 +276,8 @@ async fn tax_rates(
         let is_range: bool = row.at(6).storage()?;
         let from: Option<i64> = row.at(7).storage()?;
         let to: Option<i64> = row.at(8).storage()?;
-        let Some(postcode_rank) = tax::postcode_matches(
-            &postcode,
-            is_range,
-            from,
-            to,
-            destination.postcode.as_deref(),
-        ) else {
+        let Some(postcode_rank) = tax::postcode_matches(&postcode, is_range, from, to, destination.postcode.as_deref())
+        else {
             continue;
         };
         let region: i64 = row.at(4).storage()?;
@@ -297,9 +292,8 @@ async fn tax_rates(
     }
     // Magento's order: priority, rule, then the most specific rate first (region, postcode),
     // then the highest rate.
-    matches.sort_by(|a, b| {
-        (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)).then_with(|| b.3.cmp(&a.3)).then_with(|| b.4.cmp(&a.4))
-    });
+    matches
+        .sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)).then_with(|| b.3.cmp(&a.3)).then_with(|| b.4.cmp(&a.4)));
     let mut by_class: HashMap<i64, Vec<RateCalc>> = HashMap::new();
     for (class, priority, rule_id, _, rate, calculate_subtotal) in matches {
         by_class.entry(class).or_default().push(RateCalc { rule_id, priority, calculate_subtotal, rate });
@@ -404,7 +398,11 @@ pub async fn record_usage(
         let used: i64 = row.at(1).storage()?;
         let rule_id: i64 = row.at(4).storage()?;
         let rule_limits = tx
-            .fetch_one(sql!("SELECT uses_per_coupon, uses_per_customer FROM sales_rules WHERE tenant_id = $1 AND id = $2", t, rule_id))
+            .fetch_one(sql!(
+                "SELECT uses_per_coupon, uses_per_customer FROM sales_rules WHERE tenant_id = $1 AND id = $2",
+                t,
+                rule_id
+            ))
             .await
             .storage()?;
         let limit: Option<i64> = Some(row.at::<Option<i64>>(2).storage()?.unwrap_or(rule_limits.at(0).storage()?));

@@ -367,7 +367,8 @@ pub async fn save_rule(tx: &mut Tx, tenant: TenantId, id: Option<i64>, input: &R
     let id = match id {
         Some(id) => {
             let sets: Vec<String> = columns.iter().enumerate().map(|(i, (c, _))| format!("{c} = ${}", i + 3)).collect();
-            let mut q = sql!(format!("UPDATE sales_rules SET {} WHERE tenant_id = $1 AND id = $2", sets.join(", ")), t, id);
+            let mut q =
+                sql!(format!("UPDATE sales_rules SET {} WHERE tenant_id = $1 AND id = $2", sets.join(", ")), t, id);
             for (_, v) in columns {
                 q = q.bind(v);
             }
@@ -386,9 +387,7 @@ pub async fn save_rule(tx: &mut Tx, tenant: TenantId, id: Option<i64>, input: &R
             id
         }
     };
-    tx.execute(sql!("DELETE FROM sales_rule_websites WHERE tenant_id = $1 AND rule_id = $2", t, id))
-        .await
-        .storage()?;
+    tx.execute(sql!("DELETE FROM sales_rule_websites WHERE tenant_id = $1 AND rule_id = $2", t, id)).await.storage()?;
     let rows = website_ids.iter().map(|w| vec![t.into(), id.into(), (*w).into()]).collect();
     storegate_db::insert_rows(tx, "sales_rule_websites", &["tenant_id", "rule_id", "website_id"], rows)
         .await
@@ -598,9 +597,14 @@ pub async fn save_coupon(tx: &mut Tx, tenant: TenantId, id: Option<i64>, input: 
             .await
             .storage()?;
             if let Some(v) = input.usage_limit {
-                tx.execute(sql!("UPDATE sales_coupons SET usage_limit = $3 WHERE tenant_id = $1 AND id = $2", t, id, v))
-                    .await
-                    .storage()?;
+                tx.execute(sql!(
+                    "UPDATE sales_coupons SET usage_limit = $3 WHERE tenant_id = $1 AND id = $2",
+                    t,
+                    id,
+                    v
+                ))
+                .await
+                .storage()?;
             }
             if let Some(v) = input.usage_per_customer {
                 tx.execute(sql!(

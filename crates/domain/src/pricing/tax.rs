@@ -575,7 +575,10 @@ pub async fn require_rule(ex: &mut impl Exec, tenant: TenantId, id: i64) -> Resu
 }
 
 fn bad_reference(field: &str, value: i64) -> ApiError {
-    ApiError::named(ErrorCode::TaxRuleBadReference, [("fieldName", Json::from(field)), ("fieldValue", Json::from(value))])
+    ApiError::named(
+        ErrorCode::TaxRuleBadReference,
+        [("fieldName", Json::from(field)), ("fieldValue", Json::from(value))],
+    )
 }
 
 pub async fn save_rule(tx: &mut Tx, tenant: TenantId, id: Option<i64>, input: &RuleInput) -> Result<i64, ApiError> {

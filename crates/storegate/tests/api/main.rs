@@ -20,6 +20,7 @@ mod helpers;
 mod import;
 mod inventory;
 mod observability;
+mod pricing;
 mod products;
 mod search;
 mod shutdown;

@@ -269,8 +269,16 @@ async fn tax_rates(
         ))
         .await
         .storage()?;
-    // (class, priority, rule, specificity) -> rate
-    let mut matches: Vec<(i64, i64, i64, (bool, u8), Decimal, bool)> = Vec::new();
+    struct Match {
+        class: i64,
+        priority: i64,
+        rule_id: i64,
+        /// (region given, postcode rank): higher is more specific.
+        specificity: (bool, u8),
+        rate: Decimal,
+        calculate_subtotal: bool,
+    }
+    let mut matches: Vec<Match> = Vec::new();
     for row in rows {
         let postcode: String = row.at(5).storage()?;
         let is_range: bool = row.at(6).storage()?;
@@ -281,22 +289,31 @@ async fn tax_rates(
             continue;
         };
         let region: i64 = row.at(4).storage()?;
-        matches.push((
-            row.at(0).storage()?,
-            row.at(2).storage()?,
-            row.at(1).storage()?,
-            (region != 0, postcode_rank),
-            row.at(9).storage()?,
-            row.at(3).storage()?,
-        ));
+        matches.push(Match {
+            class: row.at(0).storage()?,
+            priority: row.at(2).storage()?,
+            rule_id: row.at(1).storage()?,
+            specificity: (region != 0, postcode_rank),
+            rate: row.at(9).storage()?,
+            calculate_subtotal: row.at(3).storage()?,
+        });
     }
     // Magento's order: priority, rule, then the most specific rate first (region, postcode),
     // then the highest rate.
-    matches
-        .sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)).then_with(|| b.3.cmp(&a.3)).then_with(|| b.4.cmp(&a.4)));
+    matches.sort_by(|a, b| {
+        (a.class, a.priority, a.rule_id)
+            .cmp(&(b.class, b.priority, b.rule_id))
+            .then_with(|| b.specificity.cmp(&a.specificity))
+            .then_with(|| b.rate.cmp(&a.rate))
+    });
     let mut by_class: HashMap<i64, Vec<RateCalc>> = HashMap::new();
-    for (class, priority, rule_id, _, rate, calculate_subtotal) in matches {
-        by_class.entry(class).or_default().push(RateCalc { rule_id, priority, calculate_subtotal, rate });
+    for m in matches {
+        by_class.entry(m.class).or_default().push(RateCalc {
+            rule_id: m.rule_id,
+            priority: m.priority,
+            calculate_subtotal: m.calculate_subtotal,
+            rate: m.rate,
+        });
     }
     Ok(by_class.into_iter().map(|(class, rates)| (class, calc::combined_rate(&rates))).collect())
 }

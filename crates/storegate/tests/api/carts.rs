@@ -252,7 +252,7 @@ async fn customer_checkout_from_token_to_order() {
     let reserved: i64 = server
         .db
         .fetch_optional(sql!(
-            "SELECT SUM(quantity) FROM inventory_reservations WHERE tenant_id = $1 AND sku = 'TSHIRT-001'",
+            "SELECT CAST(SUM(quantity) AS BIGINT) FROM inventory_reservations WHERE tenant_id = $1 AND sku = 'TSHIRT-001'",
             t0
         ))
         .await
@@ -928,6 +928,50 @@ async fn coupons_on_carts() {
     assert_eq!((status, code), (200, Value::Null));
     let (status, done) = call(&server, Method::DELETE, &format!("{base}/coupons"), None, None).await;
     assert_eq!((status, done), (200, json!(true)));
+
+    // A real coupon: 10% off, one use.
+    let rule = json!({"rule": {"name": "Ten off", "is_active": true, "website_ids": [1], "customer_group_ids": [0, 1],
+        "simple_action": "by_percent", "discount_amount": 10, "coupon_type": "SPECIFIC_COUPON", "uses_per_coupon": 1,
+        "sort_order": 0, "stop_rules_processing": false}});
+    let (status, created) = call(&server, Method::POST, "/rest/V1/salesRules", Some(&admin), Some(rule)).await;
+    assert_eq!(status, 200, "{created}");
+    let coupon = json!({"coupon": {"rule_id": created["rule_id"], "code": "SAVE10"}});
+    let (status, c) = call(&server, Method::POST, "/rest/V1/coupons", Some(&admin), Some(coupon)).await;
+    assert_eq!(status, 200, "{c}");
+    let (status, applied) = call(&server, Method::PUT, &format!("{base}/coupons/SAVE10"), None, None).await;
+    assert_eq!((status, applied), (200, json!(true)));
+    let (_, code) = call(&server, Method::GET, &format!("{base}/coupons"), None, None).await;
+    assert_eq!(code, json!("SAVE10"));
+    let (_, details) = call(
+        &server,
+        Method::POST,
+        &format!("{base}/shipping-information"),
+        None,
+        Some(shipping_info("flatrate", "flatrate")),
+    )
+    .await;
+    assert_eq!(details["totals"]["discount_amount"], json!(-5));
+    assert_eq!(details["totals"]["grand_total"], json!(50));
+    let (status, order_id) = call(
+        &server,
+        Method::POST,
+        &format!("{base}/payment-information"),
+        None,
+        Some(json!({"email": "coupon@example.com", "paymentMethod": {"method": "checkmo"}})),
+    )
+    .await;
+    assert_eq!(status, 200, "{order_id}");
+    let (_, order) = call(&server, Method::GET, &format!("/rest/V1/orders/{order_id}"), Some(&admin), None).await;
+    assert_eq!(order["coupon_code"], "SAVE10");
+    assert_eq!(order["discount_amount"], json!(-5));
+    assert_eq!(order["grand_total"], json!(50));
+    // The coupon's one use is spent.
+    let (_, again) = call(&server, Method::POST, "/rest/V1/guest-carts", None, None).await;
+    let base = format!("/rest/V1/guest-carts/{}", again.as_str().unwrap());
+    call(&server, Method::POST, &format!("{base}/items"), None, Some(json!({"cartItem": {"sku": "CPN-1", "qty": 1}})))
+        .await;
+    let (status, _) = call(&server, Method::PUT, &format!("{base}/coupons/SAVE10"), None, None).await;
+    assert_eq!(status, 404);
 }
 
 #[tokio::test(flavor = "multi_thread")]

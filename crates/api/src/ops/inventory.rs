@@ -73,7 +73,11 @@ impl Operation for ListSources {
         let criteria = input.criteria()?;
         let mut r = cx.db.reader().await.storage()?;
         let (items, total_count) = sources::search(&mut r, cx.tenant, &criteria, cx.settings.max_page_size).await?;
-        Ok(SearchResult { items: items.into_iter().map(Into::into).collect(), search_criteria: criteria.echo(), total_count })
+        Ok(SearchResult {
+            items: items.into_iter().map(Into::into).collect(),
+            search_criteria: criteria.echo(),
+            total_count,
+        })
     }
 }
 
@@ -143,7 +147,13 @@ impl Operation for UpdateSource {
         summary: "Update a source: the fields sent change (an unknown code is created). Answers nothing.",
         audit: "{principal} updated inventory source {source_code}",
         target: Some("source_code"),
-        ..msi_op("inventory.sources.update", SOURCE_EDIT, Method::Put, "/V1/inventory/sources/{sourceCode}", Effect::Write)
+        ..msi_op(
+            "inventory.sources.update",
+            SOURCE_EDIT,
+            Method::Put,
+            "/V1/inventory/sources/{sourceCode}",
+            Effect::Write,
+        )
     };
     type Input = UpdateSourceInput;
     type Output = Void;
@@ -175,7 +185,11 @@ impl Operation for ListStocks {
         let criteria = input.criteria()?;
         let mut r = cx.db.reader().await.storage()?;
         let (items, total_count) = stocks::search(&mut r, cx.tenant, &criteria, cx.settings.max_page_size).await?;
-        Ok(SearchResult { items: items.into_iter().map(Into::into).collect(), search_criteria: criteria.echo(), total_count })
+        Ok(SearchResult {
+            items: items.into_iter().map(Into::into).collect(),
+            search_criteria: criteria.echo(),
+            total_count,
+        })
     }
 }
 
@@ -267,7 +281,13 @@ impl Operation for DeleteStock {
         summary: "Delete a stock (not the default stock, nor one serving a sales channel). Answers nothing.",
         audit: "{principal} deleted inventory stock {stock_id}",
         target: Some("stock_id"),
-        ..msi_op("inventory.stocks.delete", STOCK_DELETE, Method::Delete, "/V1/inventory/stocks/{stockId}", Effect::Destructive)
+        ..msi_op(
+            "inventory.stocks.delete",
+            STOCK_DELETE,
+            Method::Delete,
+            "/V1/inventory/stocks/{stockId}",
+            Effect::Destructive,
+        )
     };
     type Input = ByStockId;
     type Output = Void;
@@ -295,7 +315,13 @@ impl Operation for ResolveStock {
         summary: "The stock serving a sales channel (type `website`, code).",
         audit: "{principal} resolved the stock of {type} {code}",
         target: Some("code"),
-        ..msi_op("inventory.stocks.resolve", SALES_STOCK, Method::Get, "/V1/inventory/stock-resolver/{type}/{code}", Effect::Read)
+        ..msi_op(
+            "inventory.stocks.resolve",
+            SALES_STOCK,
+            Method::Get,
+            "/V1/inventory/stock-resolver/{type}/{code}",
+            Effect::Read,
+        )
     };
     type Input = StockResolverInput;
     type Output = StockOut;
@@ -328,7 +354,11 @@ impl Operation for ListLinks {
         let criteria = input.criteria()?;
         let mut r = cx.db.reader().await.storage()?;
         let (items, total_count) = links::search(&mut r, cx.tenant, &criteria, cx.settings.max_page_size).await?;
-        Ok(SearchResult { items: items.into_iter().map(Into::into).collect(), search_criteria: criteria.echo(), total_count })
+        Ok(SearchResult {
+            items: items.into_iter().map(Into::into).collect(),
+            search_criteria: criteria.echo(),
+            total_count,
+        })
     }
 }
 
@@ -363,7 +393,13 @@ impl Operation for DeleteLinks {
     const SPEC: OpSpec = OpSpec {
         summary: "Unlink sources from stocks (not the default source from the default stock). Answers nothing.",
         audit: "{principal} deleted stock-source links",
-        ..msi_op("inventory.links.delete", LINKS, Method::Post, "/V1/inventory/stock-source-links-delete", Effect::Destructive)
+        ..msi_op(
+            "inventory.links.delete",
+            LINKS,
+            Method::Post,
+            "/V1/inventory/stock-source-links-delete",
+            Effect::Destructive,
+        )
     };
     type Input = LinksInput;
     type Output = Void;
@@ -424,7 +460,11 @@ impl Operation for ListSourceItems {
         let mut r = cx.db.reader().await.storage()?;
         let (items, total_count) =
             source_items::search(&mut r, cx.tenant, &criteria, cx.settings.max_page_size).await?;
-        Ok(SearchResult { items: items.into_iter().map(Into::into).collect(), search_criteria: criteria.echo(), total_count })
+        Ok(SearchResult {
+            items: items.into_iter().map(Into::into).collect(),
+            search_criteria: criteria.echo(),
+            total_count,
+        })
     }
 }
 

@@ -89,8 +89,21 @@ impl SourceIn {
         macro_rules! set {
             ($($f:ident),*) => { $( if self.$f.is_some() { s.$f = self.$f; } )* };
         }
-        set!(email, contact_name, description, latitude, longitude, country_id, region_id, region, city, street,
-             postcode, phone, fax);
+        set!(
+            email,
+            contact_name,
+            description,
+            latitude,
+            longitude,
+            country_id,
+            region_id,
+            region,
+            city,
+            street,
+            postcode,
+            phone,
+            fax
+        );
         if let Some(n) = self.name {
             s.name = n;
         }
@@ -178,14 +191,13 @@ pub struct SourceOut {
 
 impl From<Source> for SourceOut {
     fn from(s: Source) -> SourceOut {
-        let ext = (s.is_pickup_location_active.is_some()
-            || s.frontend_name.is_some()
-            || s.frontend_description.is_some())
-        .then(|| SourceExtensionOut {
-            is_pickup_location_active: s.is_pickup_location_active,
-            frontend_name: s.frontend_name.clone(),
-            frontend_description: s.frontend_description.clone(),
-        });
+        let ext =
+            (s.is_pickup_location_active.is_some() || s.frontend_name.is_some() || s.frontend_description.is_some())
+                .then(|| SourceExtensionOut {
+                    is_pickup_location_active: s.is_pickup_location_active,
+                    frontend_name: s.frontend_name.clone(),
+                    frontend_description: s.frontend_description.clone(),
+                });
         SourceOut {
             source_code: s.source_code,
             name: s.name,
@@ -244,9 +256,10 @@ impl StockIn {
         StockInput {
             stock_id: stock_id.or(self.stock_id),
             name: self.name.or_else(|| stored.map(|s| s.name.clone())).unwrap_or_default(),
-            sales_channels: self.extension_attributes.and_then(|e| e.sales_channels).map(|list| {
-                list.into_iter().map(|c| SalesChannel { kind: c.kind, code: c.code }).collect()
-            }),
+            sales_channels: self
+                .extension_attributes
+                .and_then(|e| e.sales_channels)
+                .map(|list| list.into_iter().map(|c| SalesChannel { kind: c.kind, code: c.code }).collect()),
         }
     }
 }

@@ -155,7 +155,11 @@ pub async fn stock_config(ex: &mut impl Exec, tenant: TenantId, sku: &str) -> Re
 /// Whether a stock exists.
 pub async fn stock_exists(ex: &mut impl Exec, tenant: TenantId, stock_id: i64) -> Result<bool, ApiError> {
     let n: i64 = ex
-        .fetch_scalar(sql!("SELECT COUNT(*) FROM inventory_stocks WHERE tenant_id = $1 AND id = $2", tenant.0, stock_id))
+        .fetch_scalar(sql!(
+            "SELECT COUNT(*) FROM inventory_stocks WHERE tenant_id = $1 AND id = $2",
+            tenant.0,
+            stock_id
+        ))
         .await
         .storage()?;
     Ok(n > 0)
@@ -198,7 +202,13 @@ async fn reserved(ex: &mut impl Exec, tenant: TenantId, stock_id: i64, sku: &str
 }
 
 /// Salable quantity of a SKU on a stock, with the product's configuration already known.
-async fn salable_with(ex: &mut impl Exec, tenant: TenantId, stock_id: i64, sku: &str, config: &StockConfig) -> Result<Decimal, ApiError> {
+async fn salable_with(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    stock_id: i64,
+    sku: &str,
+    config: &StockConfig,
+) -> Result<Decimal, ApiError> {
     let (qty, any_in_stock) = indexed_qty(ex, tenant, stock_id, sku).await?;
     if !any_in_stock {
         return Ok(Decimal::ZERO);
@@ -209,7 +219,12 @@ async fn salable_with(ex: &mut impl Exec, tenant: TenantId, stock_id: i64, sku: 
 
 /// Checks the stock and product of a salable-quantity question: unknown stock 404, unknown
 /// product 404, a product type without source items 400.
-async fn checked_config(ex: &mut impl Exec, tenant: TenantId, stock_id: i64, sku: &str) -> Result<StockConfig, ApiError> {
+async fn checked_config(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    stock_id: i64,
+    sku: &str,
+) -> Result<StockConfig, ApiError> {
     if !stock_exists(ex, tenant, stock_id).await? {
         return Err(stock_not_found(stock_id));
     }
@@ -389,9 +404,9 @@ pub async fn reserve(
         if *qty <= Decimal::ZERO {
             return Err(ApiError::invalid_value("qty", qty.to_string()));
         }
-        let config = stock_config(tx, tenant, sku)
-            .await?
-            .ok_or_else(|| ApiError::new(ErrorCode::RequestedQtyNotAvailable).with_internal(format!("no product {sku}")))?;
+        let config = stock_config(tx, tenant, sku).await?.ok_or_else(|| {
+            ApiError::new(ErrorCode::RequestedQtyNotAvailable).with_internal(format!("no product {sku}"))
+        })?;
         if !counts_qty(&config.type_id) {
             continue;
         }
@@ -535,7 +550,12 @@ pub async fn deduct_for_shipment(
 }
 
 /// Credit memo "return to stock": adds qty back to a source's items.
-pub async fn return_to_source(tx: &mut Tx, tenant: TenantId, source_code: &str, lines: &[Line]) -> Result<(), ApiError> {
+pub async fn return_to_source(
+    tx: &mut Tx,
+    tenant: TenantId,
+    source_code: &str,
+    lines: &[Line],
+) -> Result<(), ApiError> {
     require_source(tx, tenant, source_code).await?;
     let lines = merged(lines);
     for (sku, qty) in &lines {

@@ -48,12 +48,7 @@ pub async fn select(
         let mut left = *qty;
         for (source_code, available) in source_items::in_stock_by_priority(ex, tenant, stock_id, sku).await? {
             let take = available.max(Decimal::ZERO).min(left);
-            out.push(SelectionItem {
-                source_code,
-                sku: sku.clone(),
-                qty_to_deduct: take,
-                qty_available: available,
-            });
+            out.push(SelectionItem { source_code, sku: sku.clone(), qty_to_deduct: take, qty_available: available });
             left -= take;
         }
         shippable &= left.is_zero();

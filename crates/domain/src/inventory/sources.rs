@@ -82,7 +82,9 @@ pub fn validate(s: &Source) -> Result<(), ApiError> {
         }
     }
     if s.use_default_carrier_config && !s.carrier_links.is_empty() {
-        errors.push(ApiError::invalid_value("carrier_links", "[…]").with_internal("global shipping configuration chosen"));
+        errors.push(
+            ApiError::invalid_value("carrier_links", "[…]").with_internal("global shipping configuration chosen"),
+        );
     }
     if s.source_code == DEFAULT_SOURCE && !s.enabled {
         errors.push(ApiError::new(ErrorCode::DefaultSourceNotDisablable));

@@ -41,10 +41,7 @@ async fn channels(ex: &mut impl Exec, tenant: TenantId, stock_id: i64) -> Result
         ))
         .await
         .storage()?;
-    rows.iter()
-        .map(|r| Ok(SalesChannel { kind: r.at(0)?, code: r.at(1)? }))
-        .collect::<Result<_, DbError>>()
-        .storage()
+    rows.iter().map(|r| Ok(SalesChannel { kind: r.at(0)?, code: r.at(1)? })).collect::<Result<_, DbError>>().storage()
 }
 
 pub async fn get(ex: &mut impl Exec, tenant: TenantId, stock_id: i64) -> Result<Option<Stock>, ApiError> {
@@ -134,9 +131,13 @@ pub async fn save(ex: &mut impl Exec, tenant: TenantId, s: &StockInput) -> Resul
         }
     };
     if let Some(list) = &s.sales_channels {
-        ex.execute(sql!("DELETE FROM inventory_stock_sales_channels WHERE tenant_id = $1 AND stock_id = $2", tenant.0, id))
-            .await
-            .storage()?;
+        ex.execute(sql!(
+            "DELETE FROM inventory_stock_sales_channels WHERE tenant_id = $1 AND stock_id = $2",
+            tenant.0,
+            id
+        ))
+        .await
+        .storage()?;
         for c in list {
             ex.execute(sql!(
                 "INSERT INTO inventory_stock_sales_channels (tenant_id, type, code, stock_id) VALUES ($1, $2, $3, $4) \

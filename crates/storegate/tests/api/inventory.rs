@@ -137,7 +137,10 @@ async fn sources_are_saved_read_merged_searched_and_validated() {
     // Unknown code, bad field, validation.
     let (status, body) = get(&server, &token, "/rest/V1/inventory/sources/nowhere").await;
     assert_eq!(status, 404);
-    assert_eq!(body, json!({"message": "Source with code \"%value\" does not exist.", "parameters": {"value": "nowhere"}}));
+    assert_eq!(
+        body,
+        json!({"message": "Source with code \"%value\" does not exist.", "parameters": {"value": "nowhere"}})
+    );
     let (status, body) = get(
         &server,
         &token,
@@ -155,7 +158,8 @@ async fn sources_are_saved_read_merged_searched_and_validated() {
     .await;
     assert_eq!(status, 400);
     assert_eq!(body["message"], "Validation Failed");
-    let messages: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
+    let messages: Vec<&str> =
+        body["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
     assert!(messages.contains(&"\"%field\" can not contain whitespaces."), "{body}");
     assert!(messages.contains(&"\"%field\" can not be empty."), "{body}");
     assert!(body["errors"].as_array().unwrap().iter().any(|e| e["parameters"]["field"] == "name"));
@@ -177,14 +181,9 @@ async fn sources_are_saved_read_merged_searched_and_validated() {
 async fn stocks_are_created_updated_searched_and_deleted_as_magento_allows() {
     let server = TestServer::start().await;
     let token = server.admin_token().await;
-    let (status, id) = send(
-        &server,
-        &token,
-        Method::POST,
-        "/rest/V1/inventory/stocks",
-        Some(json!({"stock": {"name": "Europe"}})),
-    )
-    .await;
+    let (status, id) =
+        send(&server, &token, Method::POST, "/rest/V1/inventory/stocks", Some(json!({"stock": {"name": "Europe"}})))
+            .await;
     assert_eq!(status, 200, "{id}");
     assert_eq!(id, json!(2));
     let (status, id) = send(
@@ -421,7 +420,8 @@ async fn default_source_items_and_legacy_stock_are_one_and_the_same() {
     .await;
     assert_eq!(status, 400);
     assert_eq!(body["message"], "Validation Failed");
-    let messages: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
+    let messages: Vec<&str> =
+        body["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
     assert_eq!(messages.len(), 4, "{body}");
     assert!(messages.contains(&"Source with code \"%value\" does not exist."));
     assert!(messages.contains(&"The product that was requested doesn't exist. Verify the product and try again."));
@@ -477,8 +477,14 @@ async fn salable_quantity_counts_enabled_in_stock_sources_and_reservations() {
     .await;
     assert_eq!(status, 200);
     assert_eq!(salable(&server, &token, "MUG", 1).await, json!(5));
-    send(&server, &token, Method::PUT, "/rest/V1/products/MUG/stockItems/1", Some(json!({"stockItem": {"min_qty": 2}})))
-        .await;
+    send(
+        &server,
+        &token,
+        Method::PUT,
+        "/rest/V1/products/MUG/stockItems/1",
+        Some(json!({"stockItem": {"min_qty": 2}})),
+    )
+    .await;
     assert_eq!(salable(&server, &token, "MUG", 1).await, json!(3));
 
     let (_, yes) = get(&server, &token, "/rest/V1/inventory/is-product-salable/MUG/1").await;
@@ -498,7 +504,8 @@ async fn salable_quantity_counts_enabled_in_stock_sources_and_reservations() {
 
     // A stock without the product's sources, unknown stock, unknown product, composite product.
     let (_, other) =
-        send(&server, &token, Method::POST, "/rest/V1/inventory/stocks", Some(json!({"stock": {"name": "Other"}}))).await;
+        send(&server, &token, Method::POST, "/rest/V1/inventory/stocks", Some(json!({"stock": {"name": "Other"}})))
+            .await;
     assert_eq!(salable(&server, &token, "MUG", other.as_i64().unwrap()).await, json!(0));
     let (status, body) = get(&server, &token, "/rest/V1/inventory/get-product-salable-quantity/MUG/99").await;
     assert_eq!(status, 404);
@@ -541,9 +548,7 @@ async fn source_selection_takes_from_sources_in_priority_order() {
     .await;
     send(&server, &token, Method::PUT, "/rest/V1/inventory/sources/off", Some(json!({"source": {"enabled": false}})))
         .await;
-    let request = |qty: i64| {
-        json!({"inventoryRequest": {"stockId": 1, "items": [{"sku": "LAMP", "qty": qty}, {"sku": "DESK", "qty": 1}]}, "algorithmCode": "priority"})
-    };
+    let request = |qty: i64| json!({"inventoryRequest": {"stockId": 1, "items": [{"sku": "LAMP", "qty": qty}, {"sku": "DESK", "qty": 1}]}, "algorithmCode": "priority"});
     let (status, result) =
         send(&server, &token, Method::POST, "/rest/V1/inventory/source-selection-algorithm-result", Some(request(5)))
             .await;
@@ -599,7 +604,8 @@ async fn inventory_routes_need_their_own_resources() {
     .await;
     assert_eq!(status, 403);
     assert_eq!(body["parameters"]["resources"], "Magento_InventoryApi::source_edit");
-    let (status, _) = send(&server, &reader, Method::POST, "/rest/V1/inventory/source-items", Some(json!({"sourceItems": []}))).await;
+    let (status, _) =
+        send(&server, &reader, Method::POST, "/rest/V1/inventory/source-items", Some(json!({"sourceItems": []}))).await;
     assert_eq!(status, 403);
     let (status, _) = send(&server, &reader, Method::DELETE, "/rest/V1/inventory/stocks/5", None).await;
     assert_eq!(status, 403);
@@ -659,7 +665,10 @@ async fn concurrent_reservations_never_oversell() {
     let mut r = server.db.reader().await.unwrap();
     assert_eq!(inventory::salable_qty(&mut r, server.tenant, 1, "LAST10").await.unwrap(), Decimal::ZERO);
     let metadata: String = r
-        .fetch_scalar(sql!("SELECT metadata FROM inventory_reservations WHERE tenant_id = $1 ORDER BY id LIMIT 1", server.tenant.0))
+        .fetch_scalar(sql!(
+            "SELECT metadata FROM inventory_reservations WHERE tenant_id = $1 ORDER BY id LIMIT 1",
+            server.tenant.0
+        ))
         .await
         .unwrap();
     let metadata: Value = serde_json::from_str(&metadata).unwrap();
@@ -703,18 +712,32 @@ async fn reservations_follow_the_order_lifecycle() {
     assert_eq!(salable(&server, &token, "BOOK", 1).await, json!(7));
 
     let mut tx = db.begin().await.unwrap();
-    inventory::deduct_for_shipment(&mut tx, t, 1, "default", &[Line { sku: "BOOK".into(), qty: dec("3") }], &object("shipment_created"))
-        .await
-        .unwrap();
+    inventory::deduct_for_shipment(
+        &mut tx,
+        t,
+        1,
+        "default",
+        &[Line { sku: "BOOK".into(), qty: dec("3") }],
+        &object("shipment_created"),
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(salable(&server, &token, "BOOK", 1).await, json!(7));
     let (_, legacy) = get(&server, &token, "/rest/V1/stockItems/BOOK").await;
     assert_eq!(legacy["qty"], json!(7));
 
     let mut tx = db.begin().await.unwrap();
-    let err = inventory::deduct_for_shipment(&mut tx, t, 1, "default", &[Line { sku: "BOOK".into(), qty: dec("8") }], &object("shipment_created"))
-        .await
-        .unwrap_err();
+    let err = inventory::deduct_for_shipment(
+        &mut tx,
+        t,
+        1,
+        "default",
+        &[Line { sku: "BOOK".into(), qty: dec("8") }],
+        &object("shipment_created"),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.message(), "Not all of your products are available in the requested quantity.");
     drop(tx);
 

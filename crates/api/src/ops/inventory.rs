@@ -8,8 +8,9 @@ use crate::operation::{ErasedOp, Operation};
 use crate::spec::{Acl, CapabilityGroup, Effect, Method, OpSpec, Surface};
 use crate::wire::SearchResult;
 use crate::wire::inventory::{
-    AlgorithmOut, InventoryRequestIn, LinkIn, LinkOut, SalabilityErrorOut, SalableForQtyOut, SelectionResultOut,
-    SourceIn, SourceItemIn, SourceItemOut, SourceOut, StockIn, StockOut, Void,
+    AlgorithmOut, InventoryRequestIn, LinkIn, LinkOut, ProductSalableForQtyOut, ProductSalableOut, SalabilityErrorOut,
+    SalableForQtyOut, SelectionResultOut, SourceIn, SourceItemIn, SourceItemOut, SourceOut, StockIn, StockOut, Void,
+    list_of,
 };
 use crate::wire::number;
 use rust_decimal::Decimal;
@@ -620,6 +621,112 @@ impl Operation for IsSalableForQty {
     }
 }
 
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct AreSalableInput {
+    /// `skus[]=…` (or `skus[0]=…`).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub skus: Option<Value>,
+    #[serde(default)]
+    #[schemars(with = "Option<i64>")]
+    pub stock_id: Option<Value>,
+}
+
+fn stock_param(v: Option<&Value>) -> Result<i64, ApiError> {
+    match v {
+        None | Some(Value::Null) => Err(ApiError::required("stockId")),
+        Some(Value::Number(n)) => n.as_i64().ok_or_else(|| ApiError::invalid_value("stockId", n.to_string())),
+        Some(Value::String(s)) => int_param("stockId", s),
+        Some(other) => Err(ApiError::invalid_value("stockId", other.to_string())),
+    }
+}
+
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+pub struct AreSalable;
+
+impl Operation for AreSalable {
+    const SPEC: OpSpec = OpSpec {
+        summary: "Whether each of several products is salable on a stock (`skus[]=…&stockId=…`).",
+        audit: "{principal} asked whether products are salable",
+        ..msi_op("inventory.are_salable", SALES_STOCK, Method::Get, "/V1/inventory/are-products-salable", Effect::Read)
+    };
+    type Input = AreSalableInput;
+    type Output = Vec<ProductSalableOut>;
+
+    async fn call(cx: &Ctx, input: AreSalableInput) -> Result<Vec<ProductSalableOut>, ApiError> {
+        let stock = stock_param(input.stock_id.as_ref())?;
+        let mut r = cx.db.reader().await.storage()?;
+        let mut out = Vec::new();
+        for v in list_of(input.skus.as_ref()) {
+            let sku = text_of(&v).ok_or_else(|| ApiError::invalid_value("skus", v.to_string()))?;
+            let salable = inventory::is_salable(&mut r, cx.tenant, stock, &sku).await?;
+            out.push(ProductSalableOut { sku, stock_id: stock, salable });
+        }
+        Ok(out)
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct AreSalableForQtyInput {
+    /// `skuRequests[0][sku]=…&skuRequests[0][qty]=…`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<serde_json::Value>>")]
+    pub sku_requests: Option<Value>,
+    #[serde(default)]
+    #[schemars(with = "Option<i64>")]
+    pub stock_id: Option<Value>,
+}
+
+pub struct AreSalableForQty;
+
+impl Operation for AreSalableForQty {
+    const SPEC: OpSpec = OpSpec {
+        summary: "Whether each requested quantity is salable on a stock, with the reasons when not.",
+        audit: "{principal} asked whether requested quantities are salable",
+        ..msi_op(
+            "inventory.are_salable_for_qty",
+            SALES_STOCK,
+            Method::Get,
+            "/V1/inventory/are-product-salable-for-requested-qty",
+            Effect::Read,
+        )
+    };
+    type Input = AreSalableForQtyInput;
+    type Output = Vec<ProductSalableForQtyOut>;
+
+    async fn call(cx: &Ctx, input: AreSalableForQtyInput) -> Result<Vec<ProductSalableForQtyOut>, ApiError> {
+        let stock = stock_param(input.stock_id.as_ref())?;
+        let mut r = cx.db.reader().await.storage()?;
+        let mut out = Vec::new();
+        for request in list_of(input.sku_requests.as_ref()) {
+            let sku = request.get("sku").and_then(text_of).ok_or_else(|| ApiError::required("sku"))?;
+            let raw = request.get("qty").and_then(text_of).ok_or_else(|| ApiError::required("qty"))?;
+            let qty = Decimal::from_str(raw.trim())
+                .ok()
+                .filter(|q| *q > Decimal::ZERO)
+                .ok_or_else(|| ApiError::invalid_value("qty", raw.clone()))?;
+            let errors = inventory::salability_errors(&mut r, cx.tenant, stock, &sku, qty).await?;
+            out.push(ProductSalableForQtyOut {
+                sku,
+                stock_id: stock,
+                salable: errors.is_empty(),
+                errors: errors
+                    .into_iter()
+                    .map(|e| SalabilityErrorOut { code: e.code.to_owned(), message: e.message.to_owned() })
+                    .collect(),
+            });
+        }
+        Ok(out)
+    }
+}
+
 // Source selection ------------------------------------------------------------------------
 
 pub struct AlgorithmList;
@@ -704,6 +811,8 @@ pub static OPERATIONS: &[&dyn ErasedOp] = crate::register![
     SalableQty,
     IsSalable,
     IsSalableForQty,
+    AreSalable,
+    AreSalableForQty,
     AlgorithmList,
     SelectSources,
 ];

@@ -390,6 +390,25 @@ pub struct ProductSalableOut {
     pub salable: bool,
 }
 
+/// The same with the reasons (`are-product-salable-for-requested-qty`).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ProductSalableForQtyOut {
+    pub sku: String,
+    pub stock_id: i64,
+    pub salable: bool,
+    pub errors: Vec<SalabilityErrorOut>,
+}
+
+/// A list sent PHP-style (`skus[]=a&skus[]=b`, `skus[0]=a`) or as JSON.
+pub fn list_of(v: Option<&Value>) -> Vec<Value> {
+    match v {
+        Some(Value::Array(items)) => items.clone(),
+        Some(Value::Object(map)) => map.values().cloned().collect(),
+        Some(Value::Null) | None => Vec::new(),
+        Some(other) => vec![other.clone()],
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct RequestItemIn {
     #[serde(default)]

@@ -501,6 +501,30 @@ async fn salable_quantity_counts_enabled_in_stock_sources_and_reservations() {
     );
     let (_, none) = get(&server, &token, "/rest/V1/inventory/is-product-salable-for-requested-qty/EMPTY/1/1").await;
     assert_eq!(none["errors"][0]["code"], "is_any_source_item_in_stock-no_source_items_in_stock");
+    let (status, batch) =
+        get(&server, &token, "/rest/V1/inventory/are-products-salable?skus[]=MUG&skus[]=EMPTY&skus[]=GHOST&stockId=1")
+            .await;
+    assert_eq!(status, 200, "{batch}");
+    assert_eq!(
+        batch,
+        json!([
+            {"sku": "MUG", "stock_id": 1, "salable": true},
+            {"sku": "EMPTY", "stock_id": 1, "salable": false},
+            {"sku": "GHOST", "stock_id": 1, "salable": false}
+        ])
+    );
+    let (status, batch) = get(
+        &server,
+        &token,
+        "/rest/V1/inventory/are-product-salable-for-requested-qty?skuRequests[0][sku]=MUG&skuRequests[0][qty]=3&skuRequests[1][sku]=MUG&skuRequests[1][qty]=4&stockId=1",
+    )
+    .await;
+    assert_eq!(status, 200, "{batch}");
+    assert_eq!(batch[0], json!({"sku": "MUG", "stock_id": 1, "salable": true, "errors": []}));
+    assert_eq!(batch[1]["salable"], false);
+    assert_eq!(batch[1]["errors"][0]["message"], "The requested qty is not available");
+    let (status, _) = get(&server, &token, "/rest/V1/inventory/are-products-salable?skus[]=MUG").await;
+    assert_eq!(status, 400);
 
     // A stock without the product's sources, unknown stock, unknown product, composite product.
     let (_, other) =

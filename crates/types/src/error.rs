@@ -170,6 +170,7 @@ error_codes! {
     TaxCodeExists, Conflict, 400, "Code already exists.";
     TaxRateInRules, InvalidRequest, 400, "The tax rate cannot be removed. It exists in a tax rule.";
     TaxRuleBadReference, InvalidRequest, 400, "No such entity with %fieldName = %fieldValue";
+    TaxClassInProducts, InvalidRequest, 400, "You cannot delete this tax class because it is used in existing products.";
     Internal, Internal, 500, "Internal Error. Details are available in the storegate log. Report ID: %1";
 }
 

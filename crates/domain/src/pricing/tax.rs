@@ -185,7 +185,7 @@ pub async fn save_class(
     }
 }
 
-/// Deletes a class that no tax rule and no customer group uses.
+/// Deletes a class that no tax rule, product or customer group uses.
 pub async fn delete_class(tx: &mut Tx, tenant: TenantId, id: i64) -> Result<(), ApiError> {
     require_class(tx, tenant, id).await?;
     let t = tenant.0;
@@ -200,6 +200,18 @@ pub async fn delete_class(tx: &mut Tx, tenant: TenantId, id: i64) -> Result<(), 
         .storage()?;
     if in_rules > 0 {
         return Err(ApiError::new(ErrorCode::TaxClassInRules));
+    }
+    let products: i64 = tx
+        .fetch_scalar(sql!(
+            "SELECT COUNT(*) FROM product_attribute_values WHERE tenant_id = $1 AND attribute_code = 'tax_class_id' \
+             AND value = $2",
+            t,
+            id.to_string()
+        ))
+        .await
+        .storage()?;
+    if products > 0 {
+        return Err(ApiError::new(ErrorCode::TaxClassInProducts));
     }
     let groups: i64 = tx
         .fetch_scalar(sql!("SELECT COUNT(*) FROM customer_groups WHERE tenant_id = $1 AND tax_class_id = $2", t, id))

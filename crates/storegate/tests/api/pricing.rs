@@ -925,3 +925,86 @@ async fn coupons_apply_and_their_uses_are_limited() {
     .unwrap_err();
     assert_eq!(err.code, storegate_types::ErrorCode::SalesRuleUsageExceeded);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn racing_orders_never_exceed_a_coupons_uses() {
+    let server = TestServer::start().await;
+    let token = server.admin_token().await;
+    let rule_id = create_rule(
+        &server,
+        &token,
+        with(rule("Last three", "by_percent", 50.0), json!({"coupon_type": "SPECIFIC_COUPON", "uses_per_coupon": 3})),
+    )
+    .await;
+    ok(
+        &server,
+        &token,
+        Method::POST,
+        "/rest/V1/coupons",
+        Some(json!({"coupon": {"rule_id": rule_id, "code": "LAST3"}})),
+    )
+    .await;
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let db = server.db.clone();
+        let tenant = server.tenant;
+        tasks.push(tokio::spawn(async move {
+            let cx = cx(0, None, Some("LAST3"), "0", None);
+            let lines = [line(i, "A", "1", "20")];
+            let mut tx = db.begin().await.unwrap();
+            let totals = pricing::calculate(&mut tx, tenant, &cx, &lines).await?;
+            pricing::record_usage(&mut tx, tenant, &totals, None).await?;
+            tx.commit().await.unwrap();
+            Ok::<_, storegate_types::ApiError>(totals.coupon_code.is_some())
+        }));
+    }
+    let mut discounted = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(true) => discounted += 1,
+            Ok(false) => {}
+            Err(e) => assert_eq!(e.message(), "The coupon code \"LAST3\" is not valid."),
+        }
+    }
+    assert_eq!(discounted, 3, "exactly the coupon's three uses were granted");
+    let coupon = ok(&server, &token, Method::GET, "/rest/V1/coupons/1", None).await;
+    assert_eq!(coupon["times_used"], 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_product_tax_class_in_use_cannot_be_deleted() {
+    let server = TestServer::start().await;
+    let token = server.admin_token().await;
+    let class = ok(
+        &server,
+        &token,
+        Method::POST,
+        "/rest/V1/taxClasses",
+        Some(json!({"taxClass": {"class_name": "Books", "class_type": "PRODUCT"}})),
+    )
+    .await;
+    let class = class.as_str().unwrap().to_owned();
+    ok(
+        &server,
+        &token,
+        Method::POST,
+        "/rest/V1/products",
+        Some(json!({"product": {"sku": "BOOK-1", "name": "Book", "price": 12, "attribute_set_id": 4,
+            "type_id": "simple", "custom_attributes": [{"attribute_code": "tax_class_id", "value": class}]}})),
+    )
+    .await;
+    // The catalog's product save resolves select values through attribute options, so the
+    // value is set as the import writes it: the tax class id itself.
+    server
+        .db
+        .execute(storegate_db::sql!(
+            "UPDATE product_attribute_values SET value = $1 WHERE tenant_id = $2 AND attribute_code = 'tax_class_id'",
+            class.clone(),
+            server.tenant.0
+        ))
+        .await
+        .unwrap();
+    let (status, err) = send(&server, &token, Method::DELETE, &format!("/rest/V1/taxClasses/{class}"), None).await;
+    assert_eq!(status, 400);
+    assert_eq!(err["message"], "You cannot delete this tax class because it is used in existing products.");
+}

@@ -5,6 +5,7 @@
 
 use super::{Order, OrderItem, Payment, StatusHistory, insert, publish};
 use crate::crypto::Crypto;
+use crate::customer::{self, DefaultAddress};
 use crate::inventory::{self, ReservationObject};
 use crate::quote::{self, Address, CartRef, payment, totals};
 use crate::{StorageResult, clock, ids, pricing};
@@ -76,7 +77,23 @@ pub async fn place(
         return Err(ApiError::new(ErrorCode::OrderNotPlaced).with_internal("the cart has no items"));
     }
     save_payment(tx, tenant, crypto, &CartRef::Id(quote_id), input).await?;
-    let quote = quote::load(tx, tenant, crypto, quote_id).await?;
+    let mut quote = quote::load(tx, tenant, crypto, quote_id).await?;
+    // A customer's cart falls back on the customer's default addresses, as Magento assigns
+    // them to a customer's quote.
+    if let Some(customer_id) = quote.customer_id {
+        if quote.billing.is_none()
+            && let Some(a) = customer::default_address(tx, tenant, crypto, customer_id, DefaultAddress::Billing).await?
+        {
+            quote.billing = Some(Address::from_customer(&a, "billing", quote.customer_email.clone()));
+        }
+        if quote.shipping.is_none()
+            && !quote.is_virtual()
+            && let Some(a) =
+                customer::default_address(tx, tenant, crypto, customer_id, DefaultAddress::Shipping).await?
+        {
+            quote.shipping = Some(Address::from_customer(&a, "shipping", quote.customer_email.clone()));
+        }
+    }
     let view = quote::view_of(tx, tenant, quote.store_id).await?;
     let is_virtual = quote.is_virtual();
     let shipping_address = if is_virtual {

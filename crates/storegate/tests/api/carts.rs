@@ -1012,3 +1012,54 @@ async fn orders_are_created_directly_from_an_entity() {
         call(&server, Method::GET, &format!("/rest/V1/orders/{}", order["entity_id"]), Some(&limited), None).await;
     assert_eq!(status, 200);
 }
+
+/// Document 001 verbatim: a customer with a default address creates a cart, adds an item
+/// and places the order with `PUT /V1/carts/mine/order` (a virtual product needs no
+/// shipping; the customer's default billing address is used).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_documents_three_call_customer_order_works() {
+    let server = TestServer::start().await;
+    let admin = server.admin_token().await;
+    product(&server, &admin, "EBOOK-1", 9.99, 100, json!({"type_id": "virtual"})).await;
+    let (customer_id, token) = customer(&server, "reader@example.com").await;
+    let mut a = address(None);
+    a["default_billing"] = json!(true);
+    a["default_shipping"] = json!(true);
+    let (status, body) = call(
+        &server,
+        Method::PUT,
+        "/rest/V1/customers/me",
+        Some(&token),
+        Some(json!({"customer": {"email": "reader@example.com", "firstname": "Jane", "lastname": "Doe", "website_id": 1, "addresses": [a]}})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let t = Some(token.as_str());
+    let (status, _) = call(&server, Method::POST, "/rest/V1/carts/mine", t, None).await;
+    assert_eq!(status, 200);
+    let (status, item) = call(
+        &server,
+        Method::POST,
+        "/rest/V1/carts/mine/items",
+        t,
+        Some(json!({"cartItem": {"sku": "EBOOK-1", "qty": 1}})),
+    )
+    .await;
+    assert_eq!(status, 200, "{item}");
+    let (status, order_id) = call(
+        &server,
+        Method::PUT,
+        "/rest/V1/carts/mine/order",
+        t,
+        Some(json!({"paymentMethod": {"method": "checkmo"}})),
+    )
+    .await;
+    assert_eq!(status, 200, "{order_id}");
+    let (_, order) = call(&server, Method::GET, &format!("/rest/V1/orders/{order_id}"), Some(&admin), None).await;
+    assert_eq!(order["customer_id"], json!(customer_id));
+    assert_eq!(order["is_virtual"], json!(1));
+    assert_eq!(order["grand_total"], json!(9.99));
+    assert_eq!(order["billing_address"]["city"], "Austin");
+    assert_eq!(order["items"][0]["product_type"], "virtual");
+    assert!(order["extension_attributes"].get("shipping_assignments").is_none());
+}

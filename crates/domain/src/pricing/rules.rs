@@ -18,6 +18,9 @@ pub const NO_COUPON: &str = "NO_COUPON";
 pub const SPECIFIC_COUPON: &str = "SPECIFIC_COUPON";
 pub const AUTO: &str = "AUTO";
 
+/// Descriptions are Magento `text` columns.
+const MAX_TEXT_BYTES: usize = 65_535;
+
 /// Money amounts and quantities beyond this are refused (they could not be stored).
 const MAX_AMOUNT: i64 = 1_000_000_000;
 
@@ -213,6 +216,16 @@ pub async fn save_rule(tx: &mut Tx, tenant: TenantId, id: Option<i64>, input: &R
     let name = input.name.clone().or(o.map(|r| r.name.clone())).unwrap_or_default().trim().to_owned();
     if name.is_empty() {
         errors.push(ApiError::required("name"));
+    } else if name.chars().count() > super::tax::MAX_NAME_CHARS {
+        errors.push(super::tax::too_long("name", &name));
+    }
+    if let Some(d) = input.description.as_deref().filter(|d| d.len() > MAX_TEXT_BYTES) {
+        errors.push(super::tax::too_long("description", d));
+    }
+    for label in input.store_labels.iter().flatten() {
+        if label.store_label.chars().count() > super::tax::MAX_NAME_CHARS {
+            errors.push(super::tax::too_long("store_label", &label.store_label));
+        }
     }
     let mut website_ids = input.website_ids.clone().or(o.map(|r| r.website_ids.clone())).unwrap_or_default();
     website_ids.sort_unstable();

@@ -11,6 +11,14 @@ use storegate_types::{ApiError, ErrorCode, TenantId};
 const TAX_LOCK: i64 = 0x0074_6178_0000_0000;
 
 pub const PRODUCT: &str = "PRODUCT";
+
+/// Names and codes are Magento `varchar(255)` columns.
+pub const MAX_NAME_CHARS: usize = 255;
+
+/// `Invalid value of "<first 20 characters>…"` for a text that is too long.
+pub(crate) fn too_long(field: &str, text: &str) -> ApiError {
+    ApiError::invalid_value(field, format!("{}…", text.chars().take(20).collect::<String>()))
+}
 pub const CUSTOMER: &str = "CUSTOMER";
 
 /// Magento's default classes and US rates, with their well-known ids.
@@ -120,6 +128,8 @@ pub async fn save_class(
     let mut errors = Vec::new();
     if name.is_empty() {
         errors.push(ApiError::required("class_name"));
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        errors.push(too_long("class_name", name));
     }
     let kind = match (class_type.map(str::trim), &existing) {
         (None | Some(""), Some(e)) => e.class_type.clone(),
@@ -392,6 +402,8 @@ pub async fn save_rate(tx: &mut Tx, tenant: TenantId, id: Option<i64>, input: &R
     let code = input.code.clone().or(existing.as_ref().map(|e| e.code.clone())).unwrap_or_default().trim().to_owned();
     if code.is_empty() {
         errors.push(ApiError::required("code"));
+    } else if code.chars().count() > MAX_NAME_CHARS {
+        errors.push(too_long("code", &code));
     }
     let zip_is_range = input.zip_is_range.or(existing.as_ref().map(|e| e.zip_is_range)).unwrap_or(false);
     let (mut zip_from, mut zip_to) = (None, None);
@@ -617,6 +629,8 @@ pub async fn save_rule(tx: &mut Tx, tenant: TenantId, id: Option<i64>, input: &R
     let mut errors = Vec::new();
     if code.is_empty() {
         errors.push(ApiError::required("code"));
+    } else if code.chars().count() > MAX_NAME_CHARS {
+        errors.push(too_long("code", &code));
     }
     if priority < 0 {
         errors.push(ApiError::invalid_value("priority", priority));

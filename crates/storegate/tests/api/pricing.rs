@@ -132,6 +132,16 @@ async fn tax_classes_have_magentos_defaults_and_crud() {
     assert_eq!(status, 400);
     assert_eq!(err["parameters"]["fieldName"], "class_type");
 
+    let (status, err) = send(
+        &server,
+        &token,
+        Method::POST,
+        "/rest/V1/taxClasses",
+        Some(json!({"taxClass": {"class_name": "x".repeat(256), "class_type": "PRODUCT"}})),
+    )
+    .await;
+    assert_eq!((status, err["parameters"]["fieldName"].as_str()), (400, Some("class_name")));
+
     let renamed = ok(
         &server,
         &token,

@@ -1063,3 +1063,155 @@ async fn the_documents_three_call_customer_order_works() {
     assert_eq!(order["items"][0]["product_type"], "virtual");
     assert!(order["extension_attributes"].get("shipping_assignments").is_none());
 }
+
+/// Every cart route answers on each of its surfaces: `mine`, guest and admin.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_cart_route_on_every_surface() {
+    let server = TestServer::start().await;
+    let admin = server.admin_token().await;
+    product(&server, &admin, "ROUTE-1", 10, 100, json!({})).await;
+    let (_, token) = customer(&server, "routes@example.com").await;
+    let (_, masked) = call(&server, Method::POST, "/rest/V1/guest-carts", None, None).await;
+    let (_, admin_cart) = call(&server, Method::POST, "/rest/V1/carts/", Some(&admin), None).await;
+    let surfaces = [
+        ("/rest/V1/carts/mine".to_owned(), Some(token.clone())),
+        (format!("/rest/V1/guest-carts/{}", masked.as_str().unwrap()), None),
+        (format!("/rest/V1/carts/{admin_cart}"), Some(admin.clone())),
+    ];
+    call(&server, Method::POST, "/rest/V1/carts/mine", Some(&token), None).await;
+    for (base, token) in &surfaces {
+        let t = token.as_deref();
+        let ok = |status: u16, body: &Value, what: &str| assert_eq!(status, 200, "{base} {what}: {body}");
+        let (s, item) = call(
+            &server,
+            Method::POST,
+            &format!("{base}/items"),
+            t,
+            Some(json!({"cartItem": {"sku": "ROUTE-1", "qty": 1}})),
+        )
+        .await;
+        ok(s, &item, "add");
+        let item_path = format!("{base}/items/{}", item["item_id"]);
+        let (s, b) = call(&server, Method::PUT, &item_path, t, Some(json!({"cartItem": {"qty": 3}}))).await;
+        ok(s, &b, "update");
+        let (s, b) = call(&server, Method::GET, &format!("{base}/items"), t, None).await;
+        ok(s, &b, "items");
+        assert_eq!(b[0]["qty"], json!(3));
+        let (s, b) = call(&server, Method::GET, base, t, None).await;
+        ok(s, &b, "get");
+        let (s, b) = call(&server, Method::GET, &format!("{base}/shipping-methods"), t, None).await;
+        assert_eq!(
+            (s, b["message"].clone()),
+            (400, json!("The shipping address is missing. Set the address and try again."))
+        );
+        let (s, b) = call(
+            &server,
+            Method::POST,
+            &format!("{base}/estimate-shipping-methods"),
+            t,
+            Some(json!({"address": address(None)})),
+        )
+        .await;
+        ok(s, &b, "estimate");
+        assert_eq!(b[0]["amount"], json!(15));
+        let (s, b) = call(
+            &server,
+            Method::POST,
+            &format!("{base}/billing-address"),
+            t,
+            Some(json!({"address": address(Some("routes@example.com"))})),
+        )
+        .await;
+        ok(s, &b, "set billing");
+        assert!(b.as_i64().unwrap() > 0);
+        let (s, b) = call(&server, Method::GET, &format!("{base}/billing-address"), t, None).await;
+        ok(s, &b, "billing");
+        assert_eq!(b["email"], "routes@example.com");
+        let (s, b) = call(
+            &server,
+            Method::POST,
+            &format!("{base}/shipping-information"),
+            t,
+            Some(shipping_info("flatrate", "flatrate")),
+        )
+        .await;
+        ok(s, &b, "shipping information");
+        let (s, b) = call(&server, Method::GET, &format!("{base}/shipping-methods"), t, None).await;
+        ok(s, &b, "shipping methods");
+        assert_eq!(b[0]["method_code"], "flatrate");
+        let (s, b) = call(&server, Method::GET, &format!("{base}/totals"), t, None).await;
+        ok(s, &b, "totals");
+        assert_eq!(b["grand_total"], json!(45));
+        assert_eq!(b["total_segments"][1]["code"], "shipping");
+        let (s, b) = call(&server, Method::GET, &format!("{base}/payment-methods"), t, None).await;
+        ok(s, &b, "payment methods");
+        let (s, b) = call(
+            &server,
+            Method::PUT,
+            &format!("{base}/selected-payment-method"),
+            t,
+            Some(json!({"method": {"method": "checkmo"}})),
+        )
+        .await;
+        ok(s, &b, "select payment");
+        let (s, b) = call(&server, Method::GET, &format!("{base}/selected-payment-method"), t, None).await;
+        ok(s, &b, "selected payment");
+        assert_eq!(b["method"], "checkmo");
+        let (s, b) = call(&server, Method::GET, &format!("{base}/coupons"), t, None).await;
+        ok(s, &b, "coupon");
+        let (s, b) = call(&server, Method::DELETE, &format!("{base}/coupons"), t, None).await;
+        ok(s, &b, "coupon delete");
+        if !base.contains("/carts/") || base.ends_with("mine") {
+            let (s, b) = call(&server, Method::GET, &format!("{base}/payment-information"), t, None).await;
+            ok(s, &b, "payment information");
+            assert_eq!(b["totals"]["grand_total"], json!(45));
+        }
+        let (s, b) = call(&server, Method::PUT, &format!("{base}/order"), t, None).await;
+        ok(s, &b, "place");
+        assert!(b.as_i64().unwrap() > 0);
+        let (s, _) = call(&server, Method::GET, base, t, None).await;
+        assert_eq!(s, 404, "{base} is converted");
+    }
+    // Estimating by one of the customer's addresses; another customer's address is unknown.
+    let mut a = address(None);
+    a["default_shipping"] = json!(true);
+    let (_, me) = call(
+        &server,
+        Method::PUT,
+        "/rest/V1/customers/me",
+        Some(&token),
+        Some(json!({"customer": {"email": "routes@example.com", "firstname": "Jane", "lastname": "Doe", "website_id": 1, "addresses": [a]}})),
+    )
+    .await;
+    let address_id = me["addresses"][0]["id"].as_i64().unwrap();
+    call(&server, Method::POST, "/rest/V1/carts/mine", Some(&token), None).await;
+    call(
+        &server,
+        Method::POST,
+        "/rest/V1/carts/mine/items",
+        Some(&token),
+        Some(json!({"cartItem": {"sku": "ROUTE-1", "qty": 2}})),
+    )
+    .await;
+    let (s, b) = call(
+        &server,
+        Method::POST,
+        "/rest/V1/carts/mine/estimate-shipping-methods-by-address-id",
+        Some(&token),
+        Some(json!({"addressId": address_id})),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b[0]["amount"], json!(10));
+    let (_, other) = customer(&server, "other@example.com").await;
+    call(&server, Method::POST, "/rest/V1/carts/mine", Some(&other), None).await;
+    let (s, b) = call(
+        &server,
+        Method::POST,
+        "/rest/V1/carts/mine/estimate-shipping-methods-by-address-id",
+        Some(&other),
+        Some(json!({"addressId": address_id})),
+    )
+    .await;
+    assert_eq!(s, 404, "{b}");
+}

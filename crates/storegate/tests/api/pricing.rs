@@ -1018,3 +1018,40 @@ async fn a_product_tax_class_in_use_cannot_be_deleted() {
     assert_eq!(status, 400);
     assert_eq!(err["message"], "You cannot delete this tax class because it is used in existing products.");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pricing_writes_are_audited() {
+    let server = TestServer::start().await;
+    let token = server.admin_token().await;
+    ok(
+        &server,
+        &token,
+        Method::POST,
+        "/rest/V1/taxClasses",
+        Some(json!({"taxClass": {"class_name": "Books", "class_type": "PRODUCT"}})),
+    )
+    .await;
+    let rule_id =
+        create_rule(&server, &token, with(rule("Audited", "by_percent", 5.0), json!({"coupon_type": "AUTO"}))).await;
+    ok(
+        &server,
+        &token,
+        Method::POST,
+        "/rest/V1/coupons/generate",
+        Some(json!({"couponSpec": {"rule_id": rule_id, "quantity": 2, "length": 8}})),
+    )
+    .await;
+    let (status, _) = send(&server, &token, Method::DELETE, "/rest/V1/taxRates/99", None).await;
+    assert_eq!(status, 404);
+    let rows = server.db.fetch_all(storegate_db::sql!("SELECT sentence FROM audit_log ORDER BY id")).await.unwrap();
+    let sentences: Vec<String> = rows.iter().map(|r| r.at::<String>(0).unwrap()).collect();
+    for expected in [
+        "admin admin created PRODUCT tax class Books".to_owned(),
+        format!("admin admin created cart price rule {rule_id} (Audited)"),
+        format!("admin admin generated 2 coupons for cart price rule {rule_id}"),
+        "admin admin tried \"Delete a tax rate that no tax rule uses\" and failed: No such entity with taxRateId = 99"
+            .to_owned(),
+    ] {
+        assert!(sentences.iter().any(|s| s == &expected), "{expected} not in {sentences:?}");
+    }
+}

@@ -91,6 +91,22 @@ async fn every_tenant_starts_with_the_default_source_and_stock() {
     assert_eq!(inventory::stock_for_website(&mut r, server.tenant, 1).await.unwrap(), 1);
     let (_, algorithms) = get(&server, &token, "/rest/V1/inventory/source-selection-algorithm-list").await;
     assert_eq!(algorithms[0]["code"], "priority");
+
+    // Another tenant gets its own defaults; nothing crosses over.
+    add_source(&server, &token, "mine").await;
+    let other = storegate_domain::tenancy::create(&server.db, "other", "Other", "http://other.test").await.unwrap();
+    let codes: Vec<String> = server
+        .db
+        .fetch_all(sql!("SELECT source_code FROM inventory_sources WHERE tenant_id = $1 ORDER BY source_code", other.0))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get("source_code").unwrap())
+        .collect();
+    assert_eq!(codes, ["default"]);
+    let mut r = server.db.reader().await.unwrap();
+    assert_eq!(inventory::stock_for_website(&mut r, other, 1).await.unwrap(), 1);
+    assert!(inventory::stocks::get(&mut r, other, 1).await.unwrap().is_some());
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -7,6 +7,7 @@
 //! been converted to an order (it is no longer active).
 
 pub mod address;
+pub mod config;
 pub mod payment;
 pub mod shipping;
 pub mod totals;

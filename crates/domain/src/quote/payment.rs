@@ -3,7 +3,8 @@
 //! and `free` on, `banktransfer`, `cashondelivery` and `purchaseorder` off. `free` is offered
 //! only for a zero grand total, and then alone (Magento's zero-total check hides the others).
 
-use crate::store::{StoreView, config_value};
+use super::config::Snapshot;
+use crate::store::StoreView;
 use rust_decimal::Decimal;
 use storegate_db::Exec;
 use storegate_types::{ApiError, ErrorCode, TenantId};
@@ -31,21 +32,13 @@ pub async fn available(
     grand_total: Decimal,
 ) -> Result<Vec<Method>, ApiError> {
     let zero = grand_total <= Decimal::ZERO;
+    let cfg = Snapshot::load(ex, tenant, view, "payment/").await?;
     let mut out = Vec::new();
     for (code, default_active, default_title) in METHODS {
-        if (*code == "free") != zero {
+        if (*code == "free") != zero || !cfg.flag(&format!("payment/{code}/active"), *default_active) {
             continue;
         }
-        let active = match config_value(ex, tenant, view, &format!("payment/{code}/active")).await? {
-            Some(v) => v.trim() == "1" || v.trim().eq_ignore_ascii_case("true"),
-            None => *default_active,
-        };
-        if !active {
-            continue;
-        }
-        let title = config_value(ex, tenant, view, &format!("payment/{code}/title"))
-            .await?
-            .unwrap_or_else(|| (*default_title).to_owned());
+        let title = cfg.get_or(&format!("payment/{code}/title"), default_title);
         out.push(Method { code: (*code).to_owned(), title });
     }
     Ok(out)

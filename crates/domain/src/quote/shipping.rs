@@ -12,7 +12,8 @@
 //! A cart price rule granting free shipping makes every method free.
 
 use super::Address;
-use crate::store::{StoreView, config_value};
+use super::config::Snapshot;
+use crate::store::StoreView;
 use crate::{StorageResult, ids};
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -42,27 +43,6 @@ pub struct Package {
     pub free_shipping: bool,
 }
 
-async fn conf(
-    ex: &mut impl Exec,
-    tenant: TenantId,
-    view: &StoreView,
-    path: &str,
-    default: &str,
-) -> Result<String, ApiError> {
-    Ok(config_value(ex, tenant, view, path).await?.unwrap_or_else(|| default.to_owned()))
-}
-
-async fn active(
-    ex: &mut impl Exec,
-    tenant: TenantId,
-    view: &StoreView,
-    carrier: &str,
-    default: &str,
-) -> Result<bool, ApiError> {
-    let v = conf(ex, tenant, view, &format!("carriers/{carrier}/active"), default).await?;
-    Ok(v.trim() == "1" || v.trim().eq_ignore_ascii_case("true"))
-}
-
 fn money(text: &str) -> Decimal {
     Decimal::from_str(text.trim()).unwrap_or_default()
 }
@@ -75,35 +55,36 @@ pub async fn rates(
     dest: &Address,
     package: &Package,
 ) -> Result<Vec<Rate>, ApiError> {
+    let cfg = Snapshot::load(ex, tenant, view, "carriers/").await?;
     let mut out = Vec::new();
     let free = |amount: Decimal| if package.free_shipping { Decimal::ZERO } else { amount };
-    if active(ex, tenant, view, "flatrate", "1").await? {
-        let price = money(&conf(ex, tenant, view, "carriers/flatrate/price", "5.00").await?);
-        let per_order = conf(ex, tenant, view, "carriers/flatrate/type", "I").await?.trim() == "O";
+    if cfg.flag("carriers/flatrate/active", true) {
+        let price = money(&cfg.get_or("carriers/flatrate/price", "5.00"));
+        let per_order = cfg.get_or("carriers/flatrate/type", "I").trim() == "O";
         let amount = if per_order { price } else { price * package.physical_qty };
         out.push(Rate {
             carrier_code: "flatrate".into(),
             method_code: "flatrate".into(),
-            carrier_title: conf(ex, tenant, view, "carriers/flatrate/title", "Flat Rate").await?,
-            method_title: conf(ex, tenant, view, "carriers/flatrate/name", "Fixed").await?,
+            carrier_title: cfg.get_or("carriers/flatrate/title", "Flat Rate"),
+            method_title: cfg.get_or("carriers/flatrate/name", "Fixed"),
             amount: free(amount),
         });
     }
-    if active(ex, tenant, view, "freeshipping", "0").await? {
-        let threshold = config_value(ex, tenant, view, "carriers/freeshipping/free_shipping_subtotal").await?;
-        let reached = threshold.as_deref().is_none_or(|t| package.value >= money(t));
+    if cfg.flag("carriers/freeshipping/active", false) {
+        let threshold = cfg.get("carriers/freeshipping/free_shipping_subtotal");
+        let reached = threshold.is_none_or(|t| package.value >= money(t));
         if reached || package.free_shipping {
             out.push(Rate {
                 carrier_code: "freeshipping".into(),
                 method_code: "freeshipping".into(),
-                carrier_title: conf(ex, tenant, view, "carriers/freeshipping/title", "Free Shipping").await?,
-                method_title: conf(ex, tenant, view, "carriers/freeshipping/name", "Free").await?,
+                carrier_title: cfg.get_or("carriers/freeshipping/title", "Free Shipping"),
+                method_title: cfg.get_or("carriers/freeshipping/name", "Free"),
                 amount: Decimal::ZERO,
             });
         }
     }
-    if active(ex, tenant, view, "tablerate", "0").await? {
-        let condition = conf(ex, tenant, view, "carriers/tablerate/condition_name", "package_weight").await?;
+    if cfg.flag("carriers/tablerate/active", false) {
+        let condition = cfg.get_or("carriers/tablerate/condition_name", "package_weight");
         let measure = match condition.as_str() {
             "package_value_with_discount" | "package_value" => package.value,
             "package_qty" => package.qty,
@@ -113,8 +94,8 @@ pub async fn rates(
             out.push(Rate {
                 carrier_code: "tablerate".into(),
                 method_code: "bestway".into(),
-                carrier_title: conf(ex, tenant, view, "carriers/tablerate/title", "Best Way").await?,
-                method_title: conf(ex, tenant, view, "carriers/tablerate/name", "Table Rate").await?,
+                carrier_title: cfg.get_or("carriers/tablerate/title", "Best Way"),
+                method_title: cfg.get_or("carriers/tablerate/name", "Table Rate"),
                 amount: free(price),
             });
         }

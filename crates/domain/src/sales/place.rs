@@ -33,6 +33,19 @@ pub async fn save_payment(
     cart: &CartRef,
     input: &PlaceInput,
 ) -> Result<i64, ApiError> {
+    apply(ex, tenant, crypto, cart, input, true).await
+}
+
+/// Stores what the input carries; the payment method is checked against the cart's totals
+/// when `check_payment` (placing checks it later anyway, with the final totals).
+async fn apply(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    crypto: &Crypto,
+    cart: &CartRef,
+    input: &PlaceInput,
+    check_payment: bool,
+) -> Result<i64, ApiError> {
     let quote_id = quote::resolve(ex, tenant, cart).await?;
     if let Some(billing) = &input.billing {
         let mut b = billing.clone();
@@ -43,6 +56,10 @@ pub async fn save_payment(
         quote::set_email(ex, tenant, quote_id, email).await?;
     }
     if let Some((method, po)) = &input.payment {
+        if !check_payment {
+            quote::set_payment(ex, tenant, quote_id, method, po.as_deref()).await?;
+            return Ok(quote_id);
+        }
         let quote = quote::load(ex, tenant, crypto, quote_id).await?;
         let view = quote::view_of(ex, tenant, quote.store_id).await?;
         let collected = totals::collect(ex, tenant, &view, &quote).await?;
@@ -76,7 +93,7 @@ pub async fn place(
     if empty == 0 {
         return Err(ApiError::new(ErrorCode::OrderNotPlaced).with_internal("the cart has no items"));
     }
-    save_payment(tx, tenant, crypto, &CartRef::Id(quote_id), input).await?;
+    apply(tx, tenant, crypto, &CartRef::Id(quote_id), input, false).await?;
     let mut quote = quote::load(tx, tenant, crypto, quote_id).await?;
     // A customer's cart falls back on the customer's default addresses, as Magento assigns
     // them to a customer's quote.

@@ -68,6 +68,8 @@ pub async fn save(ex: &mut impl Exec, tenant: TenantId, items: &[SourceItem]) ->
     validation_failed(errors)?;
     for (item, config) in items.iter().zip(configs) {
         let config = config.expect("validated");
+        // Clients that sync by `updated_at` see stock changes, as through the legacy route.
+        crate::catalog::save::touch(ex, tenant, config.product_id).await?;
         if item.source_code == DEFAULT_SOURCE {
             let patch =
                 StockPatch { qty: Some(item.quantity), is_in_stock: Some(item.status == 1), ..StockPatch::default() };

@@ -353,7 +353,12 @@ async fn default_source_items_and_legacy_stock_are_one_and_the_same() {
     assert_eq!(status, 200, "{items}");
     assert_eq!(items["items"], json!([{"sku": "SHIRT", "source_code": "default", "quantity": 100, "status": 1}]));
 
-    // MSI → legacy.
+    // MSI → legacy (and the product counts as changed for clients syncing by updated_at).
+    server
+        .db
+        .execute(sql!("UPDATE products SET updated_at = '2001-01-01 00:00:00' WHERE tenant_id = $1", server.tenant.0))
+        .await
+        .unwrap();
     let (status, body) = save_items(
         &server,
         &token,
@@ -366,6 +371,7 @@ async fn default_source_items_and_legacy_stock_are_one_and_the_same() {
     assert_eq!(legacy["is_in_stock"], true);
     let (_, product) = get(&server, &token, "/rest/V1/products/SHIRT").await;
     assert_eq!(product["extension_attributes"]["stock_item"]["qty"], json!(7.5));
+    assert!(product["updated_at"].as_str().is_some_and(|t| t != "2001-01-01 00:00:00"), "{product}");
 
     // Legacy → MSI again, through the stock item route and the product save.
     let (status, _) = send(

@@ -30,6 +30,7 @@ migrations! {
     3 "inventory";
     4 "sales";
     5 "pricing";
+    7 "sales_documents";
 }
 
 impl Migration {

@@ -167,10 +167,33 @@ error_codes! {
     TaxClassTypeChange, InvalidRequest, 400, "Updating classType is not allowed.";
     TaxClassInRules, InvalidRequest, 400, "You cannot delete this tax class because it is used in Tax Rules. You have to remove the tax class from the rules first.";
     TaxClassInGroups, InvalidRequest, 400, "You cannot delete this tax class because it is used for %1 customer groups.";
+    TaxClassInProducts, InvalidRequest, 400, "You cannot delete this tax class because it is used in existing products.";
     TaxCodeExists, Conflict, 400, "Code already exists.";
     TaxRateInRules, InvalidRequest, 400, "The tax rate cannot be removed. It exists in a tax rule.";
     TaxRuleBadReference, InvalidRequest, 400, "No such entity with %fieldName = %fieldValue";
-    TaxClassInProducts, InvalidRequest, 400, "You cannot delete this tax class because it is used in existing products.";
+    InvoiceOrderState, InvalidRequest, 400, "Invoice Document Validation Error(s):\nAn invoice cannot be created when an order has a status of %1";
+    InvoiceNotAllowed, InvalidRequest, 400, "Invoice Document Validation Error(s):\nThe order does not allow an invoice to be created.";
+    InvoiceItemNotInOrder, InvalidRequest, 400, "Invoice Document Validation Error(s):\nThe invoice contains one or more items that are not part of the original order.";
+    InvoiceQtyTooLarge, InvalidRequest, 400, "Invoice Document Validation Error(s):\nThe quantity to invoice must not be greater than the uninvoiced quantity for product SKU \"%1\".";
+    InvoiceWithoutProducts, InvalidRequest, 400, "Invoice Document Validation Error(s):\nYou can't create an invoice without products.";
+    ShipmentOrderState, InvalidRequest, 400, "Shipment Document Validation Error(s):\nA shipment cannot be created when an order has a status of %1";
+    ShipmentNotAllowed, InvalidRequest, 400, "Shipment Document Validation Error(s):\nThe order does not allow a shipment to be created.";
+    ShipmentItemNotInOrder, InvalidRequest, 400, "Shipment Document Validation Error(s):\nThe shipment contains product SKU \"%1\" that is not part of the original order.";
+    ShipmentQtyTooLarge, InvalidRequest, 400, "Shipment Document Validation Error(s):\nThe quantity to ship must not be greater than the unshipped quantity for product SKU \"%1\".";
+    ShipmentWithoutProducts, InvalidRequest, 400, "Shipment Document Validation Error(s):\nYou can't create a shipment without products.";
+    ShipmentTrackInvalid, InvalidRequest, 400, "Shipment Document Validation Error(s):\nPlease enter a tracking number.";
+    CreditmemoOrderState, InvalidRequest, 400, "Creditmemo Document Validation Error(s):\nA creditmemo can not be created when an order has a status of %1";
+    CreditmemoNotAllowed, InvalidRequest, 400, "Creditmemo Document Validation Error(s):\nThe order does not allow a creditmemo to be created.";
+    CreditmemoItemNotInOrder, InvalidRequest, 400, "Creditmemo Document Validation Error(s):\nThe creditmemo contains product SKU \"%1\" that is not part of the original order.";
+    CreditmemoQtyTooLarge, InvalidRequest, 400, "Creditmemo Document Validation Error(s):\nThe quantity to creditmemo must not be greater than the unrefunded quantity for product SKU \"%1\".";
+    CreditmemoTotalNotPositive, InvalidRequest, 400, "Creditmemo Document Validation Error(s):\nThe credit memo's total must be positive.";
+    RefundTooMuch, InvalidRequest, 400, "Creditmemo Document Validation Error(s):\nThe most money available to refund is %1.";
+    RefundInvoiceNotPaid, InvalidRequest, 400, "Creditmemo Document Validation Error(s):\nWe can't create creditmemo for the invoice.";
+    ShippingRefundTooMuch, InvalidRequest, 400, "Maximum shipping amount allowed to refund is: %1";
+    HoldNotAvailable, InvalidRequest, 400, "A hold action is not available.";
+    UnholdNotAvailable, InvalidRequest, 400, "You cannot remove the hold.";
+    CaptureNotAvailable, InvalidRequest, 400, "The capture action is not available.";
+    VoidNotAvailable, InvalidRequest, 400, "The void action is not available.";
     Internal, Internal, 500, "Internal Error. Details are available in the storegate log. Report ID: %1";
 }
 

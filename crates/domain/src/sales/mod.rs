@@ -6,7 +6,11 @@
 //! [`ITEM_AMOUNTS`], [`PAYMENT_AMOUNTS`]) so that reading, writing and the wire share one
 //! list; base_* amounts equal them (one currency per store).
 
+pub mod creditmemo;
+pub mod invoice;
+pub mod lifecycle;
 pub mod place;
+pub mod shipment;
 
 pub use place::{PlaceInput, place};
 

@@ -450,6 +450,45 @@ mod tests {
     }
 
     #[test]
+    fn discount_qty_step_and_stacked_percents() {
+        let lines = [line(1, "A", "5", "10")];
+        let mut capped = rule(1, Action::ByPercent, "50");
+        capped.discount_qty = Some(d("2"));
+        let t = run(&lines, &[capped], "0", &[]);
+        assert_eq!(t.lines[0].discount_amount, d("10"), "half of two units");
+        let mut stepped = rule(1, Action::ByPercent, "10");
+        stepped.discount_step = 2;
+        let t = run(&lines, &[stepped], "0", &[]);
+        assert_eq!(t.lines[0].discount_amount, d("4"), "10% of four units (steps of two)");
+        let mut fixed = rule(1, Action::ByFixed, "3");
+        fixed.discount_qty = Some(d("1"));
+        assert_eq!(run(&lines, &[fixed], "0", &[]).lines[0].discount_amount, d("3"));
+        // Percents stack on what is left, discount_percent is capped at 100.
+        let t = run(&lines, &[rule(1, Action::ByPercent, "60"), rule(2, Action::ByPercent, "60")], "0", &[]);
+        assert_eq!(t.lines[0].discount_amount, d("42"), "30, then 60% of the 20 left");
+        assert_eq!(t.lines[0].discount_percent, d("100"));
+        assert_eq!(t.grand_total, d("8"));
+    }
+
+    #[test]
+    fn fixed_amounts_on_shipping() {
+        let lines = [line(1, "A", "1", "10")];
+        let mut fixed = rule(1, Action::ByFixed, "4");
+        fixed.apply_to_shipping = true;
+        let t = run(&lines, &[fixed], "3", &[]);
+        assert_eq!(t.lines[0].discount_amount, d("4"));
+        assert_eq!(t.shipping_discount_amount, d("3"), "never more than the shipping");
+        assert_eq!(t.grand_total, d("6"));
+        // cart_fixed: what the items leave goes to shipping.
+        let mut cart = rule(2, Action::CartFixed, "12");
+        cart.apply_to_shipping = true;
+        let t = run(&lines, &[cart], "5", &[]);
+        assert_eq!((t.lines[0].discount_amount, t.shipping_discount_amount), (d("10"), d("2")));
+        assert_eq!(t.discount_amount, d("-12"));
+        assert_eq!(t.grand_total, d("3"));
+    }
+
+    #[test]
     fn combined_rates_follow_magentos_priorities() {
         let r = |rule_id, priority, rate: &str, sub| RateCalc {
             rule_id,

@@ -66,10 +66,17 @@ pub async fn save(ex: &mut impl Exec, tenant: TenantId, items: &[SourceItem]) ->
         }
     }
     validation_failed(errors)?;
+    // Clients that sync by `updated_at` see stock changes, as through the legacy route. In
+    // SKU order, the order `reserve` locks products in, so the two never deadlock.
+    let mut touched: Vec<(&str, i64)> =
+        items.iter().zip(&configs).filter_map(|(i, c)| c.as_ref().map(|c| (i.sku.as_str(), c.product_id))).collect();
+    touched.sort();
+    touched.dedup();
+    for (_, product_id) in touched {
+        crate::catalog::save::touch(ex, tenant, product_id).await?;
+    }
     for (item, config) in items.iter().zip(configs) {
         let config = config.expect("validated");
-        // Clients that sync by `updated_at` see stock changes, as through the legacy route.
-        crate::catalog::save::touch(ex, tenant, config.product_id).await?;
         if item.source_code == DEFAULT_SOURCE {
             let patch =
                 StockPatch { qty: Some(item.quantity), is_in_stock: Some(item.status == 1), ..StockPatch::default() };

@@ -115,6 +115,7 @@ error_codes! {
     OrderNotPlaced, InvalidRequest, 400, "A server error stopped your order from being placed. Please try to place your order again.";
     CouponNotDeleted, InvalidRequest, 400, "The coupon code couldn't be deleted. Verify the coupon code and try again.";
     SalesEntityNotFound, NotFound, 404, "The entity that was requested doesn't exist. Verify the entity and try again.";
+    CartOfAnotherCustomer, InvalidRequest, 400, "The customer can't be assigned to the cart. The cart belongs to a different customer.";
     PasswordTooShort, InvalidRequest, 400, "The password needs at least %1 characters. Create a new password and try again.";
     PasswordTooLong, InvalidRequest, 400, "Please enter a password with at most %1 characters.";
     PasswordEdgeSpaces, InvalidRequest, 400, "The password can't begin or end with a space. Verify the password and try again.";

@@ -736,7 +736,80 @@ impl Operation for CreateForCustomer {
     }
 }
 
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct AssignIn {
+    /// The masked id (guest route) or the quote id (admin route).
+    #[serde(deserialize_with = "opt_text::deserialize")]
+    #[schemars(with = "String")]
+    pub cart_id: Option<String>,
+    #[serde(default, deserialize_with = "opt_int::deserialize")]
+    #[schemars(with = "Option<i64>")]
+    pub customer_id: Option<i64>,
+    #[serde(default, deserialize_with = "opt_int::deserialize")]
+    #[schemars(with = "Option<i64>")]
+    pub store_id: Option<i64>,
+}
+
+async fn assign(cx: &Ctx, scope: Scope, input: AssignIn) -> Result<bool, ApiError> {
+    let cart = CartIn { cart_id: input.cart_id, ..CartIn::default() }.cart(scope)?;
+    let customer_id = input.customer_id.ok_or_else(|| ApiError::required("customerId"))?;
+    let mut tx = cx.db.begin().await.storage()?;
+    quote::assign_customer(&mut tx, cx.tenant, &cart, customer_id).await?;
+    tx.commit().await.storage()?;
+    Ok(true)
+}
+
+pub struct AssignGuest;
+
+impl Operation for AssignGuest {
+    const SPEC: OpSpec = OpSpec {
+        id: "carts.guest.assign",
+        surface: Surface::Magento,
+        method: Method::Put,
+        path: "/V1/guest-carts/{cartId}",
+        acl: Acl::SelfCustomer,
+        group: CapabilityGroup::Carts,
+        effect: Effect::Write,
+        forced: SELF,
+        summary: "Take over a guest cart as the calling customer (their active cart is merged into it).",
+        audit: "{principal} took over a guest cart in {store}",
+        target: None,
+    };
+    type Input = AssignIn;
+    type Output = bool;
+
+    async fn call(cx: &Ctx, input: AssignIn) -> Result<bool, ApiError> {
+        assign(cx, Scope::Guest, input).await
+    }
+}
+
+pub struct AssignAdmin;
+
+impl Operation for AssignAdmin {
+    const SPEC: OpSpec = OpSpec {
+        id: "carts.admin.assign",
+        surface: Surface::Magento,
+        method: Method::Put,
+        path: "/V1/carts/{cartId}",
+        acl: Scope::Admin.acl(),
+        group: CapabilityGroup::Carts,
+        effect: Effect::Write,
+        forced: &[],
+        summary: "Assign a guest cart to a customer (their active cart is merged into it).",
+        audit: "{principal} assigned cart {cart_id} to customer {customer_id} in {store}",
+        target: Some("cart_id"),
+    };
+    type Input = AssignIn;
+    type Output = bool;
+
+    async fn call(cx: &Ctx, input: AssignIn) -> Result<bool, ApiError> {
+        assign(cx, Scope::Admin, input).await
+    }
+}
+
 pub static OPERATIONS: &[&dyn ErasedOp] = crate::register![
+    AssignGuest,
+    AssignAdmin,
     CreateMine,
     CreateGuest,
     CreateAdmin,

@@ -784,3 +784,63 @@ pub async fn deactivate(
     .storage()
     .map(|_| ())
 }
+
+/// Assigns a guest cart to a customer (`PUT /V1/guest-carts/{cartId}` after signing in, or an
+/// admin's `PUT /V1/carts/{cartId}`). As Magento 2.4 does, the customer's active cart, if any,
+/// is merged into it and deactivated. The cart loses its masked id, so guest routes no longer
+/// reach it.
+pub async fn assign_customer(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    cart: &CartRef,
+    customer_id: i64,
+) -> Result<(), ApiError> {
+    let quote_id = resolve(ex, tenant, cart).await?;
+    let owner: Option<i64> = ex
+        .fetch_optional_scalar(sql!(
+            "SELECT customer_id FROM quotes WHERE tenant_id = $1 AND id = $2",
+            tenant.0,
+            quote_id
+        ))
+        .await
+        .storage()?
+        .flatten();
+    if owner.is_some_and(|o| o != customer_id) {
+        return Err(ApiError::new(ErrorCode::CartOfAnotherCustomer));
+    }
+    let customer = customer_row(ex, tenant, customer_id).await?;
+    if let Some(previous) = active_of_customer(ex, tenant, customer_id).await?.filter(|p| *p != quote_id) {
+        ex.execute(sql!(
+            "UPDATE quote_items SET quote_id = $3 WHERE tenant_id = $1 AND quote_id = $2",
+            tenant.0,
+            previous,
+            quote_id
+        ))
+        .await
+        .storage()?;
+        ex.execute(sql!(
+            "UPDATE quotes SET is_active = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2",
+            tenant.0,
+            previous,
+            false,
+            clock::now_text()
+        ))
+        .await
+        .storage()?;
+    }
+    ex.execute(sql!(
+        "UPDATE quotes SET customer_id = $3, customer_group_id = $4, customer_email = $5, customer_firstname = $6, \
+         customer_lastname = $7, masked_id = NULL, updated_at = $8 WHERE tenant_id = $1 AND id = $2",
+        tenant.0,
+        quote_id,
+        customer.id,
+        customer.group_id,
+        customer.email,
+        customer.firstname,
+        customer.lastname,
+        clock::now_text()
+    ))
+    .await
+    .storage()?;
+    Ok(())
+}

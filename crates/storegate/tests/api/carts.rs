@@ -1215,3 +1215,65 @@ async fn every_cart_route_on_every_surface() {
     .await;
     assert_eq!(s, 404, "{b}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guest_cart_is_taken_over_after_signing_in() {
+    let server = TestServer::start().await;
+    let admin = server.admin_token().await;
+    product(&server, &admin, "TAKE-1", 10, 100, json!({})).await;
+    product(&server, &admin, "TAKE-2", 20, 100, json!({})).await;
+    let (customer_id, token) = customer(&server, "taker@example.com").await;
+    // The customer already has a cart with one item.
+    call(&server, Method::POST, "/rest/V1/carts/mine", Some(&token), None).await;
+    call(
+        &server,
+        Method::POST,
+        "/rest/V1/carts/mine/items",
+        Some(&token),
+        Some(json!({"cartItem": {"sku": "TAKE-1", "qty": 1}})),
+    )
+    .await;
+    let (_, masked) = call(&server, Method::POST, "/rest/V1/guest-carts", None, None).await;
+    let base = format!("/rest/V1/guest-carts/{}", masked.as_str().unwrap());
+    call(&server, Method::POST, &format!("{base}/items"), None, Some(json!({"cartItem": {"sku": "TAKE-2", "qty": 2}})))
+        .await;
+    // Anonymous callers cannot take it over.
+    let (status, _) =
+        call(&server, Method::PUT, &base, None, Some(json!({"customerId": customer_id, "storeId": 1}))).await;
+    assert!(status == 401 || status == 403, "{status}");
+    let (status, done) =
+        call(&server, Method::PUT, &base, Some(&token), Some(json!({"customerId": 999, "storeId": 1}))).await;
+    assert_eq!((status, done), (200, json!(true)), "the customer id is the token's");
+    let (_, cart) = call(&server, Method::GET, "/rest/V1/carts/mine", Some(&token), None).await;
+    let mut skus: Vec<&str> = cart["items"].as_array().unwrap().iter().map(|i| i["sku"].as_str().unwrap()).collect();
+    skus.sort();
+    assert_eq!(skus, ["TAKE-1", "TAKE-2"]);
+    assert_eq!(cart["customer"]["id"], json!(customer_id));
+    let (status, _) = call(&server, Method::GET, &base, None, None).await;
+    assert_eq!(status, 404, "the masked id no longer reaches a customer's cart");
+    // Admin assignment; a cart of another customer is refused.
+    let (_, other) = call(&server, Method::POST, "/rest/V1/carts/", Some(&admin), None).await;
+    let (status, done) = call(
+        &server,
+        Method::PUT,
+        &format!("/rest/V1/carts/{other}"),
+        Some(&admin),
+        Some(json!({"customerId": customer_id, "storeId": 1})),
+    )
+    .await;
+    assert_eq!((status, done), (200, json!(true)));
+    let (other_customer, _) = customer(&server, "second@example.com").await;
+    let (status, body) = call(
+        &server,
+        Method::PUT,
+        &format!("/rest/V1/carts/{other}"),
+        Some(&admin),
+        Some(json!({"customerId": other_customer, "storeId": 1})),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["message"],
+        "The customer can't be assigned to the cart. The cart belongs to a different customer."
+    );
+}

@@ -794,3 +794,25 @@ async fn reservations_follow_the_order_lifecycle() {
     assert_eq!(legacy["qty"], json!(9));
     assert_eq!(salable(&server, &token, "BOOK", 1).await, json!(9));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_a_product_deletes_its_source_items() {
+    let server = TestServer::start().await;
+    let token = server.admin_token().await;
+    seed(&server, &[("GONE", "3"), ("KEPT", "2")]).await;
+    add_source(&server, &token, "eu").await;
+    let (status, _) = save_items(
+        &server,
+        &token,
+        json!([{"sku": "GONE", "source_code": "eu", "quantity": 4, "status": 1}, {"sku": "KEPT", "source_code": "eu", "quantity": 1, "status": 1}]),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, all) = get(&server, &token, "/rest/V1/inventory/source-items").await;
+    assert_eq!(all["total_count"], 4);
+    let (status, _) = send(&server, &token, Method::DELETE, "/rest/V1/products/GONE", None).await;
+    assert_eq!(status, 200);
+    let (_, all) = get(&server, &token, "/rest/V1/inventory/source-items").await;
+    assert_eq!(all["total_count"], 2, "{all}");
+    assert!(all["items"].as_array().unwrap().iter().all(|i| i["sku"] == "KEPT"));
+}

@@ -22,6 +22,10 @@ const AREAS: &[&[&dyn ErasedOp]] = &[
     ops::pricing::OPERATIONS,
     ops::carts::OPERATIONS,
     ops::orders::OPERATIONS,
+    ops::order_actions::OPERATIONS,
+    ops::invoices::OPERATIONS,
+    ops::shipments::OPERATIONS,
+    ops::creditmemos::OPERATIONS,
 ];
 
 pub fn operations() -> &'static [&'static dyn ErasedOp] {

@@ -7,10 +7,11 @@ pub mod category;
 pub mod cms;
 pub mod customer;
 pub mod directory;
-pub mod pricing;
 pub mod inventory;
 pub mod order;
+pub mod pricing;
 pub mod product;
+pub mod sales_documents;
 pub mod stock;
 pub mod store;
 

@@ -1154,3 +1154,33 @@ pub fn share(total: Decimal, done: Decimal, qty: Decimal, left_before: Decimal, 
         (total * qty / of).round_dp(2)
     }
 }
+
+/// The currency of an order's documents.
+pub async fn currency(ex: &mut impl Exec, tenant: TenantId, order_id: i64) -> Result<String, ApiError> {
+    let c: Option<String> = ex
+        .fetch_optional_scalar(sql!(
+            "SELECT currency_code FROM sales_orders WHERE tenant_id = $1 AND id = $2",
+            tenant.0,
+            order_id
+        ))
+        .await
+        .storage()?;
+    Ok(c.unwrap_or_else(|| "USD".into()))
+}
+
+/// Adds a comment to an existing document; `notify` queues the document mail with it.
+pub async fn comment_document(
+    tx: &mut Tx,
+    tenant: TenantId,
+    crypto: &Crypto,
+    doc_type: DocType,
+    c: Comment,
+) -> Result<Comment, ApiError> {
+    let d = require_doc(tx, tenant, doc_type, c.parent_id).await?;
+    let notify = c.is_customer_notified == Some(1);
+    let saved = add_comment(tx, tenant, doc_type, c).await?;
+    if notify {
+        notify_document(tx, tenant, crypto, &d, Some(&saved.comment)).await?;
+    }
+    Ok(saved)
+}

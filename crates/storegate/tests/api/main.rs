@@ -22,6 +22,7 @@ mod helpers;
 mod import;
 mod inventory;
 mod observability;
+mod order_lifecycle;
 mod pricing;
 mod products;
 mod search;

@@ -15,9 +15,17 @@ const AREAS: &[&[&dyn ErasedOp]] = &[
     ops::catalog::OPERATIONS,
     ops::attributes::OPERATIONS,
     ops::stock::OPERATIONS,
+    ops::inventory::OPERATIONS,
     ops::categories::OPERATIONS,
     ops::customers::OPERATIONS,
     ops::cms::OPERATIONS,
+    ops::pricing::OPERATIONS,
+    ops::carts::OPERATIONS,
+    ops::orders::OPERATIONS,
+    ops::order_actions::OPERATIONS,
+    ops::invoices::OPERATIONS,
+    ops::shipments::OPERATIONS,
+    ops::creditmemos::OPERATIONS,
 ];
 
 pub fn operations() -> &'static [&'static dyn ErasedOp] {

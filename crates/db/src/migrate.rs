@@ -27,7 +27,11 @@ macro_rules! migrations {
 migrations! {
     1 "foundation";
     2 "catalog_customers_cms";
+    3 "inventory";
+    4 "sales";
+    5 "pricing";
     6 "catalog_read_indexes";
+    7 "sales_documents";
 }
 
 impl Migration {

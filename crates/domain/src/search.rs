@@ -320,6 +320,24 @@ impl Compiled {
     }
 }
 
+/// One page of a compiled search over `from` (a `FROM … WHERE … AND (condition)` clause
+/// whose only parameter before the search's own is `$1`, the tenant): the page's rows of
+/// `columns` and the total count of matches.
+pub async fn fetch_page(
+    ex: &mut impl storegate_db::Exec,
+    tenant: storegate_types::TenantId,
+    compiled: &Compiled,
+    columns: &str,
+    from: &str,
+) -> Result<(Vec<storegate_db::Row>, i64), ApiError> {
+    use crate::StorageResult;
+    let count = storegate_db::sql!(format!("SELECT COUNT(*) {from}"), tenant.0);
+    let total: i64 = ex.fetch_scalar(compiled.bind(count)).await.storage()?;
+    let page = storegate_db::sql!(format!("SELECT {columns} {from} {}", compiled.page_clause()), tenant.0);
+    let rows = ex.fetch_all(compiled.bind_page(page)).await.storage()?;
+    Ok((rows, total))
+}
+
 /// A searchable custom attribute: `(code, kind)`, known to exist for the tenant.
 pub type AttributeLookup<'a> = &'a dyn Fn(&str) -> Option<FieldKind>;
 

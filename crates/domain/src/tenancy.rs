@@ -84,6 +84,8 @@ pub async fn bootstrap(db: &Db, options: &BootstrapOptions) -> Result<Bootstrapp
     seed_structure(&mut tx, tenant, &options.base_url).await?;
     catalog::seed_defaults(&mut tx, tenant).await?;
     crate::customer::seed_groups(&mut tx, tenant).await?;
+    crate::pricing::seed_defaults(&mut tx, tenant).await?;
+    crate::inventory::seed_defaults(&mut tx, tenant).await?;
     let role = admin::create_role(&mut tx, tenant, admin::ADMINISTRATORS, &["Magento_Backend::all".to_owned()]).await?;
     insert_admin_with_hash(&mut tx, tenant, &options.admin_username, &hash, role.id.0).await?;
     tx.commit().await.storage()?;
@@ -218,6 +220,8 @@ pub async fn create(db: &Db, code: &str, name: &str, base_url: &str) -> Result<T
     seed_structure(&mut tx, tenant, base_url).await?;
     catalog::seed_defaults(&mut tx, tenant).await?;
     crate::customer::seed_groups(&mut tx, tenant).await?;
+    crate::pricing::seed_defaults(&mut tx, tenant).await?;
+    crate::inventory::seed_defaults(&mut tx, tenant).await?;
     tx.commit().await.storage()?;
     Ok(tenant)
 }

@@ -58,4 +58,5 @@ pub enum CapabilityGroup {
     Creditmemos,
     Inventory,
     Cms,
+    Pricing,
 }

@@ -3,11 +3,19 @@
 
 pub mod attributes;
 pub mod auth;
+pub mod carts;
 pub mod catalog;
 pub mod categories;
 pub mod cms;
+pub mod creditmemos;
 pub mod customers;
 pub mod directory;
+pub mod inventory;
+pub mod invoices;
+pub mod order_actions;
+pub mod orders;
+pub mod pricing;
+pub mod shipments;
 pub mod stock;
 pub mod store;
 pub mod system;

@@ -2,11 +2,16 @@
 //! these types are the contract, converted from domain types at the edge.
 
 pub mod attribute;
+pub mod cart;
 pub mod category;
 pub mod cms;
 pub mod customer;
 pub mod directory;
+pub mod inventory;
+pub mod order;
+pub mod pricing;
 pub mod product;
+pub mod sales_documents;
 pub mod stock;
 pub mod store;
 

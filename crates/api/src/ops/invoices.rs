@@ -6,7 +6,9 @@ use crate::ctx::Ctx;
 use crate::operation::{ErasedOp, Operation};
 use crate::spec::{Acl, CapabilityGroup, Effect, Method, OpSpec, Surface};
 use crate::wire::SearchResult;
-use crate::wire::sales_documents::{comment_entity, comment_out, comments_criteria, doc_request, document_out, items_in};
+use crate::wire::sales_documents::{
+    comment_entity, comment_out, comments_criteria, doc_request, document_out, items_in,
+};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -134,7 +136,12 @@ pub(crate) async fn list_comments(cx: &Ctx, doc_type: DocType, raw: &str) -> Res
     })
 }
 
-pub(crate) async fn add_comment(cx: &Ctx, doc_type: DocType, entity: &Value, parent: Option<&str>) -> Result<Value, ApiError> {
+pub(crate) async fn add_comment(
+    cx: &Ctx,
+    doc_type: DocType,
+    entity: &Value,
+    parent: Option<&str>,
+) -> Result<Value, ApiError> {
     let mut c = comment_entity(entity)?;
     if let Some(raw) = parent {
         c.parent_id = entity_id(raw)?;

@@ -58,7 +58,11 @@ impl Operation for ListOrders {
         let (orders, total_count) =
             lifecycle::search_orders(&mut r, cx.tenant, &cx.settings.crypto, &criteria, cx.settings.max_page_size)
                 .await?;
-        Ok(SearchResult { items: orders.iter().map(order_out).collect(), search_criteria: criteria.echo(), total_count })
+        Ok(SearchResult {
+            items: orders.iter().map(order_out).collect(),
+            search_criteria: criteria.echo(),
+            total_count,
+        })
     }
 }
 

@@ -2,7 +2,9 @@
 //! shipments, tracks add/delete, label, comments, emails.
 
 use super::catalog::Search;
-use super::invoices::{ById, DocBody, EntityInput, add_comment, doc_op, email_doc, entity_id, list_comments, read_doc, search_docs};
+use super::invoices::{
+    ById, DocBody, EntityInput, add_comment, doc_op, email_doc, entity_id, list_comments, read_doc, search_docs,
+};
 use crate::ctx::Ctx;
 use crate::operation::{ErasedOp, Operation};
 use crate::spec::{Acl, CapabilityGroup, Effect, Method, OpSpec};

@@ -201,7 +201,8 @@ pub fn items_in(v: Option<&Value>) -> Result<Vec<(i64, Decimal)>, ApiError> {
         None | Some(Value::Null) => {}
         Some(Value::Array(list)) => {
             for item in list {
-                let id = int(item.get("order_item_id"), "order_item_id")?.ok_or_else(|| ApiError::required("order_item_id"))?;
+                let id = int(item.get("order_item_id"), "order_item_id")?
+                    .ok_or_else(|| ApiError::required("order_item_id"))?;
                 let qty = decimal(item.get("qty"), "qty")?.ok_or_else(|| ApiError::required("qty"))?;
                 out.push((id, qty));
             }

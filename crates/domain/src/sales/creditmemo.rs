@@ -4,13 +4,13 @@
 
 use super::invoice::STATE_PAID;
 use super::lifecycle::{
-    DocItem, DocRequest, DocType, Document, add, after_create, insert_document, qty_to_refund, qty_to_ship, request_comment,
-    requested, require_doc, reservation, reserved_at_placement, resolve_state, save, share, stock_of,
+    DocItem, DocRequest, DocType, Document, LineError, add, after_create, insert_document, qty_to_refund, qty_to_ship,
+    request_comment, requested, require_doc, reservation, reserved_at_placement, resolve_state, save, share, stock_of,
 };
 use super::require;
+use crate::StorageResult;
 use crate::crypto::Crypto;
 use crate::inventory::{self, DEFAULT_SOURCE, Line};
-use crate::StorageResult;
 use rust_decimal::Decimal;
 use storegate_db::{Exec, Tx, sql};
 use storegate_types::{ApiError, ErrorCode, TenantId};
@@ -57,8 +57,8 @@ pub async fn refund(
     }
     let lines: Vec<(i64, Decimal)> = requested(&o, &req.doc, qty_to_refund, |_| true)
         .map_err(|e| match e {
-            Ok((_, i, _)) => ApiError::positional(ErrorCode::CreditmemoQtyTooLarge, [i.sku.clone()]),
-            Err(id) => ApiError::positional(ErrorCode::CreditmemoItemNotInOrder, [id.to_string()]),
+            LineError::TooMuch(i) => ApiError::positional(ErrorCode::CreditmemoQtyTooLarge, [i.sku.clone()]),
+            LineError::NotInOrder(id) => ApiError::positional(ErrorCode::CreditmemoItemNotInOrder, [id.to_string()]),
         })?
         .into_iter()
         .map(|(i, q)| (i.id, q))
@@ -113,7 +113,10 @@ pub async fn refund(
     let shipping = match req.shipping_amount {
         Some(s) if s < Decimal::ZERO => return Err(ApiError::invalid_value("shipping_amount", s.to_string())),
         Some(s) if s > shipping_left => {
-            return Err(ApiError::positional(ErrorCode::ShippingRefundTooMuch, [shipping_left.round_dp(2).to_string()]));
+            return Err(ApiError::positional(
+                ErrorCode::ShippingRefundTooMuch,
+                [shipping_left.round_dp(2).to_string()],
+            ));
         }
         Some(s) => s,
         None => shipping_left.max(Decimal::ZERO),

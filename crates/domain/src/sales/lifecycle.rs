@@ -127,10 +127,8 @@ pub async fn save(ex: &mut impl Exec, tenant: TenantId, o: &Order) -> Result<(),
     }
     ex.execute(q).await.storage()?;
     let sets: Vec<String> = ITEM_MUTABLE.iter().enumerate().map(|(n, c)| format!("{c} = ${}", n + 4)).collect();
-    let text = format!(
-        "UPDATE sales_order_items SET updated_at = $3, {} WHERE tenant_id = $1 AND id = $2",
-        sets.join(", ")
-    );
+    let text =
+        format!("UPDATE sales_order_items SET updated_at = $3, {} WHERE tenant_id = $1 AND id = $2", sets.join(", "));
     for i in &o.items {
         let mut q = sql!(text.clone(), tenant.0, i.id, now.clone());
         for c in ITEM_MUTABLE {
@@ -345,7 +343,8 @@ pub async fn add_order_comment(
 /// Queues the order mail again (`POST /V1/orders/{id}/emails`).
 pub async fn notify_order(tx: &mut Tx, tenant: TenantId, crypto: &Crypto, order_id: i64) -> Result<bool, ApiError> {
     let mut o = require(tx, tenant, crypto, order_id).await?;
-    let mut body = format!("Thank you for your order from {}.\n\nOrder #{} ({})\n\n", store_label(&o), o.increment_id, o.status);
+    let mut body =
+        format!("Thank you for your order from {}.\n\nOrder #{} ({})\n\n", store_label(&o), o.increment_id, o.status);
     for i in &o.items {
         body.push_str(&format!(
             "{} ({}) x {}: {}\n",
@@ -413,7 +412,8 @@ async fn search_ids(
 ) -> Result<(Vec<i64>, i64), ApiError> {
     let compiled = search::compile(criteria, map, &|_| None, 2, max_page_size, ex.backend())?;
     let from = format!("FROM {table} o WHERE o.tenant_id = $1{extra} AND ({})", compiled.condition);
-    let total: i64 = ex.fetch_scalar(compiled.bind(sql!(format!("SELECT COUNT(*) {from}"), tenant.0))).await.storage()?;
+    let total: i64 =
+        ex.fetch_scalar(compiled.bind(sql!(format!("SELECT COUNT(*) {from}"), tenant.0))).await.storage()?;
     let ids: Vec<i64> = ex
         .fetch_column(compiled.bind(sql!(
             format!(
@@ -435,7 +435,8 @@ pub async fn search_orders(
     criteria: &SearchCriteria,
     max_page_size: i64,
 ) -> Result<(Vec<Order>, i64), ApiError> {
-    let (ids, total) = search_ids(ex, tenant, "sales_orders", "", &ORDER_SEARCH_FIELDS, criteria, max_page_size).await?;
+    let (ids, total) =
+        search_ids(ex, tenant, "sales_orders", "", &ORDER_SEARCH_FIELDS, criteria, max_page_size).await?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         out.push(require(ex, tenant, crypto, id).await?);
@@ -477,15 +478,19 @@ async fn item(
         .await
         .storage()?;
     let order_id = order_id.ok_or_else(super::not_found)?;
-    if !orders.contains_key(&order_id) {
-        let o = require(ex, tenant, crypto, order_id).await?;
-        orders.insert(order_id, o);
+    if let std::collections::btree_map::Entry::Vacant(e) = orders.entry(order_id) {
+        e.insert(require(ex, tenant, crypto, order_id).await?);
     }
     orders[&order_id].items.iter().find(|i| i.id == item_id).cloned().ok_or_else(super::not_found)
 }
 
 /// `GET /V1/orders/items/{id}`.
-pub async fn get_item(ex: &mut impl Exec, tenant: TenantId, crypto: &Crypto, item_id: i64) -> Result<OrderItem, ApiError> {
+pub async fn get_item(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    crypto: &Crypto,
+    item_id: i64,
+) -> Result<OrderItem, ApiError> {
     item(ex, tenant, crypto, item_id, &mut BTreeMap::new()).await
 }
 
@@ -750,7 +755,8 @@ pub async fn insert_document(ex: &mut impl Exec, tenant: TenantId, d: &mut Docum
     let now = clock::now_text();
     d.created_at = now.clone();
     d.updated_at = now.clone();
-    let mut columns = vec!["tenant_id", "id", "increment_id", "order_id", "store_id", "email_sent", "created_at", "updated_at"];
+    let mut columns =
+        vec!["tenant_id", "id", "increment_id", "order_id", "store_id", "email_sent", "created_at", "updated_at"];
     let mut values: Vec<Value> = vec![
         tenant.0.into(),
         d.id.into(),
@@ -824,7 +830,12 @@ pub async fn insert_document(ex: &mut impl Exec, tenant: TenantId, d: &mut Docum
 }
 
 /// Appends a comment to a document (which must exist); answers it as stored.
-pub async fn add_comment(ex: &mut impl Exec, tenant: TenantId, doc_type: DocType, mut c: Comment) -> Result<Comment, ApiError> {
+pub async fn add_comment(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    doc_type: DocType,
+    mut c: Comment,
+) -> Result<Comment, ApiError> {
     c.id = ids::next(ex, tenant, "sales_document_comments").await.storage()?;
     c.created_at = clock::now_text();
     ex.execute(sql!(
@@ -874,7 +885,12 @@ fn g<T: storegate_db::FromValue>(r: &Row, name: &str) -> Result<T, ApiError> {
 }
 
 /// A document's comments, oldest first.
-pub async fn comments(ex: &mut impl Exec, tenant: TenantId, doc_type: DocType, id: i64) -> Result<Vec<Comment>, ApiError> {
+pub async fn comments(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    doc_type: DocType,
+    id: i64,
+) -> Result<Vec<Comment>, ApiError> {
     let rows = ex
         .fetch_all(sql!(
             "SELECT id, parent_id, comment, is_customer_notified, is_visible_on_front, created_at \
@@ -929,7 +945,12 @@ pub async fn tracks(ex: &mut impl Exec, tenant: TenantId, shipment_id: i64) -> R
 }
 
 /// One document with lines, comments (and tracks), or `None`.
-pub async fn load(ex: &mut impl Exec, tenant: TenantId, doc_type: DocType, id: i64) -> Result<Option<Document>, ApiError> {
+pub async fn load(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    doc_type: DocType,
+    id: i64,
+) -> Result<Option<Document>, ApiError> {
     let mut columns = vec!["id", "increment_id", "order_id", "store_id", "email_sent", "created_at", "updated_at"];
     columns.extend_from_slice(doc_type.extra());
     columns.extend_from_slice(doc_type.amounts());
@@ -1005,7 +1026,12 @@ pub async fn load(ex: &mut impl Exec, tenant: TenantId, doc_type: DocType, id: i
 }
 
 /// The document or Magento's 404.
-pub async fn require_doc(ex: &mut impl Exec, tenant: TenantId, doc_type: DocType, id: i64) -> Result<Document, ApiError> {
+pub async fn require_doc(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    doc_type: DocType,
+    id: i64,
+) -> Result<Document, ApiError> {
     load(ex, tenant, doc_type, id).await?.ok_or_else(super::not_found)
 }
 
@@ -1053,7 +1079,8 @@ pub async fn notify_document(
         DocType::Shipment => "Shipment",
         DocType::Creditmemo => "Credit memo",
     };
-    let mut body = format!("{kind} #{} for your order #{} from {}.\n\n", d.increment_id, o.increment_id, store_label(&o));
+    let mut body =
+        format!("{kind} #{} for your order #{} from {}.\n\n", d.increment_id, o.increment_id, store_label(&o));
     for i in &d.items {
         body.push_str(&format!("{} ({}) x {}\n", i.name.clone().unwrap_or_default(), i.sku, i.qty.normalize()));
     }
@@ -1106,13 +1133,22 @@ pub fn request_comment(req: &DocRequest) -> Vec<Comment> {
         .collect()
 }
 
-/// Resolves requested lines against the order: `Err(code)` for an unknown item.
+/// Why a requested line was refused.
+#[derive(Debug)]
+pub enum LineError<'a> {
+    /// No such item in the order.
+    NotInOrder(i64),
+    /// More than is left of the item.
+    TooMuch(&'a OrderItem),
+}
+
+/// Resolves requested lines against the order.
 pub fn requested<'a>(
     o: &'a Order,
     req: &DocRequest,
     left: impl Fn(&OrderItem) -> Decimal,
     eligible: impl Fn(&OrderItem) -> bool,
-) -> Result<Vec<(&'a OrderItem, Decimal)>, Result<(i64, &'a OrderItem, Decimal), i64>> {
+) -> Result<Vec<(&'a OrderItem, Decimal)>, LineError<'a>> {
     if req.items.is_empty() {
         return Ok(o
             .items
@@ -1124,9 +1160,9 @@ pub fn requested<'a>(
     }
     let mut out: Vec<(&OrderItem, Decimal)> = Vec::new();
     for (item_id, qty) in &req.items {
-        let Some(i) = o.items.iter().find(|i| i.id == *item_id) else { return Err(Err(*item_id)) };
+        let Some(i) = o.items.iter().find(|i| i.id == *item_id) else { return Err(LineError::NotInOrder(*item_id)) };
         if *qty < Decimal::ZERO || *qty > left(i) {
-            return Err(Ok((*item_id, i, *qty)));
+            return Err(LineError::TooMuch(i));
         }
         if qty.is_zero() {
             continue;
@@ -1135,7 +1171,7 @@ pub fn requested<'a>(
             Some((_, q)) => {
                 *q += *qty;
                 if *q > left(i) {
-                    return Err(Ok((*item_id, i, *q)));
+                    return Err(LineError::TooMuch(i));
                 }
             }
             None => out.push((i, *qty)),

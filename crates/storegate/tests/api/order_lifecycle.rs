@@ -19,9 +19,14 @@ async fn place(server: &TestServer, lines: &[(&str, i64)]) -> i64 {
         let (status, item) = call(server, Method::POST, &format!("{base}/items"), None, Some(body)).await;
         assert_eq!(status, 200, "{item}");
     }
-    let (status, info) =
-        call(server, Method::POST, &format!("{base}/shipping-information"), None, Some(shipping_info("flatrate", "flatrate")))
-            .await;
+    let (status, info) = call(
+        server,
+        Method::POST,
+        &format!("{base}/shipping-information"),
+        None,
+        Some(shipping_info("flatrate", "flatrate")),
+    )
+    .await;
     assert_eq!(status, 200, "{info}");
     let body = json!({"email": "jane@example.com", "paymentMethod": {"method": "checkmo"}});
     let (status, id) = call(server, Method::POST, &format!("{base}/payment-information"), None, Some(body)).await;
@@ -113,7 +118,8 @@ async fn partial_invoices_and_shipments_complete_an_order_and_refunds_close_it()
     .await;
     assert_eq!(status, 200, "{ship1}");
     let ship1 = ship1.as_i64().expect("shipment id");
-    let (status, shipment) = call(&server, Method::GET, &format!("/rest/V1/shipment/{ship1}"), Some(&admin), None).await;
+    let (status, shipment) =
+        call(&server, Method::GET, &format!("/rest/V1/shipment/{ship1}"), Some(&admin), None).await;
     assert_eq!(status, 200, "{shipment}");
     assert_eq!(shipment["tracks"][0]["track_number"], json!("1Z999AA10123456784"));
     assert_eq!(shipment["tracks"][0]["carrier_code"], json!("ups"));
@@ -125,7 +131,8 @@ async fn partial_invoices_and_shipments_complete_an_order_and_refunds_close_it()
 
     // Shipping more than is left is refused.
     let (status, e) =
-        post(&server, &admin, &format!("/rest/V1/order/{id}/ship"), json!({"items": [{"order_item_id": a, "qty": 2}]})).await;
+        post(&server, &admin, &format!("/rest/V1/order/{id}/ship"), json!({"items": [{"order_item_id": a, "qty": 2}]}))
+            .await;
     assert_eq!(status, 400);
     assert_eq!(
         e,
@@ -151,7 +158,10 @@ async fn partial_invoices_and_shipments_complete_an_order_and_refunds_close_it()
     // Invoicing a fully invoiced order is refused.
     let (status, e) = post(&server, &admin, &format!("/rest/V1/order/{id}/invoice"), json!({})).await;
     assert_eq!(status, 400);
-    assert_eq!(e, json!({"message": "Invoice Document Validation Error(s):\nThe order does not allow an invoice to be created."}));
+    assert_eq!(
+        e,
+        json!({"message": "Invoice Document Validation Error(s):\nThe order does not allow an invoice to be created."})
+    );
 
     // The rest ships as document 002 does it: complete.
     let (status, ship2) = post(
@@ -171,7 +181,10 @@ async fn partial_invoices_and_shipments_complete_an_order_and_refunds_close_it()
 
     let (status, e) = post(&server, &admin, &format!("/rest/V1/order/{id}/ship"), json!({})).await;
     assert_eq!(status, 400);
-    assert_eq!(e, json!({"message": "Shipment Document Validation Error(s):\nThe order does not allow a shipment to be created."}));
+    assert_eq!(
+        e,
+        json!({"message": "Shipment Document Validation Error(s):\nThe order does not allow a shipment to be created."})
+    );
     let (status, e) = post(&server, &admin, &format!("/rest/V1/order/{id}/invoice"), json!({})).await;
     assert_eq!(status, 400);
     assert_eq!(
@@ -188,7 +201,10 @@ async fn partial_invoices_and_shipments_complete_an_order_and_refunds_close_it()
     )
     .await;
     assert_eq!(status, 400, "{e}");
-    assert_eq!(e["message"], json!("Creditmemo Document Validation Error(s):\nThe most money available to refund is %1."));
+    assert_eq!(
+        e["message"],
+        json!("Creditmemo Document Validation Error(s):\nThe most money available to refund is %1.")
+    );
     assert_eq!(e["parameters"][0].as_str().unwrap().parse::<f64>().unwrap(), grand_total);
 
     // A partial refund of one unit of A, returned to stock, keeps the order complete.
@@ -213,7 +229,8 @@ async fn partial_invoices_and_shipments_complete_an_order_and_refunds_close_it()
     assert_eq!(o["total_refunded"], json!(10));
 
     // Refunding the rest of an invoice closes the order.
-    let (status, memo2) = post(&server, &admin, &format!("/rest/V1/invoice/{}/refund", invoice2.as_i64().unwrap()), json!({})).await;
+    let (status, memo2) =
+        post(&server, &admin, &format!("/rest/V1/invoice/{}/refund", invoice2.as_i64().unwrap()), json!({})).await;
     assert_eq!(status, 200, "{memo2}");
     let o = order(&server, &admin, id).await;
     assert_eq!((o["state"].clone(), o["status"].clone()), (json!("closed"), json!("closed")));
@@ -261,7 +278,10 @@ async fn partial_invoices_and_shipments_complete_an_order_and_refunds_close_it()
     assert_eq!(items["total_count"], json!(2));
     let (status, item) = call(&server, Method::GET, &format!("/rest/V1/orders/items/{b}"), Some(&admin), None).await;
     assert_eq!(status, 200, "{item}");
-    assert_eq!((item["sku"].clone(), item["qty_shipped"].clone(), item["qty_refunded"].clone()), (json!("LC-B"), json!(2), json!(2)));
+    assert_eq!(
+        (item["sku"].clone(), item["qty_shipped"].clone(), item["qty_refunded"].clone()),
+        (json!("LC-B"), json!(2), json!(2))
+    );
     let (status, s) = call(&server, Method::GET, &format!("/rest/V1/orders/{id}/statuses"), Some(&admin), None).await;
     assert_eq!((status, s), (200, json!("closed")));
 }
@@ -310,7 +330,8 @@ async fn cancel_hold_and_unhold_follow_magentos_rules() {
     )
     .await;
     assert_eq!((status, r), (200, json!(true)));
-    let (status, comments) = call(&server, Method::GET, &format!("/rest/V1/orders/{id}/comments"), Some(&admin), None).await;
+    let (status, comments) =
+        call(&server, Method::GET, &format!("/rest/V1/orders/{id}/comments"), Some(&admin), None).await;
     assert_eq!(status, 200, "{comments}");
     assert!(comments["items"].as_array().unwrap().iter().any(|c| c["comment"] == "Called the customer"), "{comments}");
     let (status, r) = post(&server, &admin, &format!("/rest/V1/orders/{id}/emails"), json!({})).await;
@@ -361,27 +382,43 @@ async fn bad_documents_tracks_and_refunds_are_refused_with_magentos_messages() {
     let id = place(&server, &[("LC-D", 2)]).await;
     let d = item_id(&order(&server, &admin, id).await, "LC-D");
 
-    let (status, e) =
-        post(&server, &admin, &format!("/rest/V1/order/{id}/invoice"), json!({"items": [{"order_item_id": d, "qty": 3}]})).await;
+    let (status, e) = post(
+        &server,
+        &admin,
+        &format!("/rest/V1/order/{id}/invoice"),
+        json!({"items": [{"order_item_id": d, "qty": 3}]}),
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(e["parameters"], json!(["LC-D"]));
     assert!(e["message"].as_str().unwrap().contains("uninvoiced quantity"), "{e}");
-    let (status, e) =
-        post(&server, &admin, &format!("/rest/V1/order/{id}/invoice"), json!({"items": [{"order_item_id": 999999, "qty": 1}]}))
-            .await;
+    let (status, e) = post(
+        &server,
+        &admin,
+        &format!("/rest/V1/order/{id}/invoice"),
+        json!({"items": [{"order_item_id": 999999, "qty": 1}]}),
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(
         e,
         json!({"message": "Invoice Document Validation Error(s):\nThe invoice contains one or more items that are not part of the original order."})
     );
-    let (status, e) =
-        post(&server, &admin, &format!("/rest/V1/order/{id}/invoice"), json!({"items": [{"order_item_id": d, "qty": "many"}]}))
-            .await;
+    let (status, e) = post(
+        &server,
+        &admin,
+        &format!("/rest/V1/order/{id}/invoice"),
+        json!({"items": [{"order_item_id": d, "qty": "many"}]}),
+    )
+    .await;
     assert_eq!(status, 400, "{e}");
     // Nothing invoiced yet: nothing to refund.
     let (status, e) = post(&server, &admin, &format!("/rest/V1/order/{id}/refund"), json!({})).await;
     assert_eq!(status, 400);
-    assert_eq!(e, json!({"message": "Creditmemo Document Validation Error(s):\nThe order does not allow a creditmemo to be created."}));
+    assert_eq!(
+        e,
+        json!({"message": "Creditmemo Document Validation Error(s):\nThe order does not allow a creditmemo to be created."})
+    );
     let (status, e) = post(
         &server,
         &admin,
@@ -407,11 +444,14 @@ async fn bad_documents_tracks_and_refunds_are_refused_with_magentos_messages() {
     assert_eq!(status, 200, "{track}");
     assert_eq!(track["parent_id"], json!(ship));
     let track_id = track["entity_id"].as_i64().unwrap();
-    let (status, r) = call(&server, Method::DELETE, &format!("/rest/V1/shipment/track/{track_id}"), Some(&admin), None).await;
+    let (status, r) =
+        call(&server, Method::DELETE, &format!("/rest/V1/shipment/track/{track_id}"), Some(&admin), None).await;
     assert_eq!((status, r), (200, json!(true)));
-    let (status, _) = call(&server, Method::DELETE, &format!("/rest/V1/shipment/track/{track_id}"), Some(&admin), None).await;
+    let (status, _) =
+        call(&server, Method::DELETE, &format!("/rest/V1/shipment/track/{track_id}"), Some(&admin), None).await;
     assert_eq!(status, 404);
-    let (status, label) = call(&server, Method::GET, &format!("/rest/V1/shipment/{ship}/label"), Some(&admin), None).await;
+    let (status, label) =
+        call(&server, Method::GET, &format!("/rest/V1/shipment/{ship}/label"), Some(&admin), None).await;
     assert_eq!((status, label), (200, json!("")));
     let (status, c) = post(
         &server,
@@ -421,7 +461,8 @@ async fn bad_documents_tracks_and_refunds_are_refused_with_magentos_messages() {
     )
     .await;
     assert_eq!(status, 200, "{c}");
-    let (status, list) = call(&server, Method::GET, &format!("/rest/V1/shipment/{ship}/comments"), Some(&admin), None).await;
+    let (status, list) =
+        call(&server, Method::GET, &format!("/rest/V1/shipment/{ship}/comments"), Some(&admin), None).await;
     assert_eq!(status, 200);
     assert_eq!(list["total_count"], json!(1));
     assert_eq!(list["items"][0]["comment"], json!("Left at the door"));
@@ -445,19 +486,26 @@ async fn bad_documents_tracks_and_refunds_are_refused_with_magentos_messages() {
     )
     .await;
     assert_eq!(status, 200, "{c}");
-    let (status, list) = call(&server, Method::GET, &format!("/rest/V1/invoices/{inv}/comments"), Some(&admin), None).await;
+    let (status, list) =
+        call(&server, Method::GET, &format!("/rest/V1/invoices/{inv}/comments"), Some(&admin), None).await;
     assert_eq!(status, 200);
     assert_eq!(list["items"][0]["comment"], json!("Paid by check"));
     let (status, _) = call(&server, Method::GET, "/rest/V1/invoices/999999", Some(&admin), None).await;
     assert_eq!(status, 404);
 
     // Refunds: too many units, too much shipping, a zero total.
-    let (status, e) =
-        post(&server, &admin, &format!("/rest/V1/order/{id}/refund"), json!({"items": [{"order_item_id": d, "qty": 5}]})).await;
+    let (status, e) = post(
+        &server,
+        &admin,
+        &format!("/rest/V1/order/{id}/refund"),
+        json!({"items": [{"order_item_id": d, "qty": 5}]}),
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(e["parameters"], json!(["LC-D"]));
     let (status, e) =
-        post(&server, &admin, &format!("/rest/V1/order/{id}/refund"), json!({"arguments": {"shipping_amount": 1000}})).await;
+        post(&server, &admin, &format!("/rest/V1/order/{id}/refund"), json!({"arguments": {"shipping_amount": 1000}}))
+            .await;
     assert_eq!(status, 400, "{e}");
     assert_eq!(e["message"], json!("Maximum shipping amount allowed to refund is: %1"));
     let (status, e) = post(
@@ -468,7 +516,10 @@ async fn bad_documents_tracks_and_refunds_are_refused_with_magentos_messages() {
     )
     .await;
     assert_eq!(status, 400);
-    assert_eq!(e, json!({"message": "Creditmemo Document Validation Error(s):\nThe credit memo's total must be positive."}));
+    assert_eq!(
+        e,
+        json!({"message": "Creditmemo Document Validation Error(s):\nThe credit memo's total must be positive."})
+    );
     // A refund of an unshipped-free, shipped unit without return keeps physical stock.
     let (status, memo) = post(
         &server,
@@ -478,7 +529,9 @@ async fn bad_documents_tracks_and_refunds_are_refused_with_magentos_messages() {
     )
     .await;
     assert_eq!(status, 200, "{memo}");
-    let (status, m) = call(&server, Method::GET, &format!("/rest/V1/creditmemo/{}", memo.as_i64().unwrap()), Some(&admin), None).await;
+    let (status, m) =
+        call(&server, Method::GET, &format!("/rest/V1/creditmemo/{}", memo.as_i64().unwrap()), Some(&admin), None)
+            .await;
     assert_eq!(status, 200);
     assert_eq!(m["grand_total"], json!(10));
     assert_eq!(m["adjustment_negative"], json!(2));

@@ -4,14 +4,15 @@
 
 use super::invoice::STATE_PAID;
 use super::lifecycle::{
-    DocItem, DocRequest, DocType, Document, add, after_create, insert_document, qty_to_refund, qty_to_ship,
+    DocItem, DocRequest, DocType, Document, LineError, add, after_create, insert_document, qty_to_refund, qty_to_ship,
     request_comment, requested, require_doc, reservation, reserved_at_placement, resolve_state, save, share, stock_of,
 };
-use super::require;
+use super::{OrderItem, require};
 use crate::StorageResult;
 use crate::crypto::Crypto;
 use crate::inventory::{self, DEFAULT_SOURCE, Line};
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 use storegate_db::{Exec, Tx, sql};
 use storegate_types::{ApiError, ErrorCode, TenantId};
 
@@ -37,6 +38,8 @@ pub async fn refund(
     invoice_id: Option<i64>,
     req: &RefundRequest,
 ) -> Result<i64, ApiError> {
+    // Of an invoice, only what it invoiced and was not yet refunded against it.
+    let mut invoice_left: Option<BTreeMap<i64, Decimal>> = None;
     let order_id = match (order_id, invoice_id) {
         (Some(id), _) => id,
         (None, Some(invoice_id)) => {
@@ -44,6 +47,26 @@ pub async fn refund(
             if invoice.state != STATE_PAID {
                 return Err(ApiError::new(ErrorCode::RefundInvoiceNotPaid));
             }
+            let mut left: BTreeMap<i64, Decimal> = BTreeMap::new();
+            for i in &invoice.items {
+                *left.entry(i.order_item_id).or_default() += i.qty;
+            }
+            let rows = tx
+                .fetch_all(sql!(
+                    "SELECT i.order_item_id, i.qty FROM sales_document_items i JOIN sales_creditmemos c \
+                     ON c.tenant_id = i.tenant_id AND c.id = i.parent_id \
+                     WHERE i.tenant_id = $1 AND i.doc_type = 'creditmemo' AND c.invoice_id = $2",
+                    tenant.0,
+                    invoice_id
+                ))
+                .await
+                .storage()?;
+            for r in &rows {
+                let item: i64 = r.at(0).storage()?;
+                let qty: Decimal = r.at(1).storage()?;
+                *left.entry(item).or_default() -= qty;
+            }
+            invoice_left = Some(left);
             invoice.order_id
         }
         (None, None) => return Err(ApiError::required("orderId")),
@@ -55,10 +78,14 @@ pub async fn refund(
     if !super::lifecycle::can_creditmemo_money(&o) {
         return Err(ApiError::new(ErrorCode::CreditmemoNotAllowed));
     }
-    let lines: Vec<(i64, Decimal)> = requested(&o, &req.doc, qty_to_refund, |_| true)
+    let left = |i: &OrderItem| match &invoice_left {
+        Some(map) => qty_to_refund(i).min(map.get(&i.id).copied().unwrap_or_default().max(Decimal::ZERO)),
+        None => qty_to_refund(i),
+    };
+    let lines: Vec<(i64, Decimal)> = requested(&o, &req.doc, left, |_| true)
         .map_err(|e| match e {
-            Ok((_, i, _)) => ApiError::positional(ErrorCode::CreditmemoQtyTooLarge, [i.sku.clone()]),
-            Err(id) => ApiError::positional(ErrorCode::CreditmemoItemNotInOrder, [id.to_string()]),
+            LineError::TooMuch(i) => ApiError::positional(ErrorCode::CreditmemoQtyTooLarge, [i.sku.clone()]),
+            LineError::NotInOrder(id) => ApiError::positional(ErrorCode::CreditmemoItemNotInOrder, [id.to_string()]),
         })?
         .into_iter()
         .map(|(i, q)| (i.id, q))

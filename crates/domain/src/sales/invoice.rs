@@ -3,8 +3,8 @@
 //! as Magento's offline capture does; capture and void are therefore not available.
 
 use super::lifecycle::{
-    DocItem, DocRequest, DocType, Document, add, after_create, can_invoice_items, insert_document, qty_to_invoice,
-    request_comment, requested, require_doc, resolve_state, save, share,
+    DocItem, DocRequest, DocType, Document, LineError, add, after_create, can_invoice_items, insert_document,
+    qty_to_invoice, request_comment, requested, require_doc, resolve_state, save, share,
 };
 use super::require;
 use crate::crypto::Crypto;
@@ -33,8 +33,8 @@ pub async fn create(
     }
     let lines: Vec<(i64, Decimal)> = requested(&o, req, qty_to_invoice, |_| true)
         .map_err(|e| match e {
-            Ok((_, i, _)) => ApiError::positional(ErrorCode::InvoiceQtyTooLarge, [i.sku.clone()]),
-            Err(_) => ApiError::new(ErrorCode::InvoiceItemNotInOrder),
+            LineError::TooMuch(i) => ApiError::positional(ErrorCode::InvoiceQtyTooLarge, [i.sku.clone()]),
+            LineError::NotInOrder(_) => ApiError::new(ErrorCode::InvoiceItemNotInOrder),
         })?
         .into_iter()
         .map(|(i, q)| (i.id, q))

@@ -468,9 +468,8 @@ async fn item(
         .await
         .storage()?;
     let order_id = order_id.ok_or_else(super::not_found)?;
-    if !orders.contains_key(&order_id) {
-        let o = require(ex, tenant, crypto, order_id).await?;
-        orders.insert(order_id, o);
+    if let std::collections::btree_map::Entry::Vacant(e) = orders.entry(order_id) {
+        e.insert(require(ex, tenant, crypto, order_id).await?);
     }
     orders[&order_id].items.iter().find(|i| i.id == item_id).cloned().ok_or_else(super::not_found)
 }
@@ -1124,13 +1123,22 @@ pub fn request_comment(req: &DocRequest) -> Vec<Comment> {
         .collect()
 }
 
-/// Resolves requested lines against the order: `Err(code)` for an unknown item.
+/// Why a requested line was refused.
+#[derive(Debug)]
+pub enum LineError<'a> {
+    /// No such item in the order.
+    NotInOrder(i64),
+    /// More than is left of the item.
+    TooMuch(&'a OrderItem),
+}
+
+/// Resolves requested lines against the order.
 pub fn requested<'a>(
     o: &'a Order,
     req: &DocRequest,
     left: impl Fn(&OrderItem) -> Decimal,
     eligible: impl Fn(&OrderItem) -> bool,
-) -> Result<Vec<(&'a OrderItem, Decimal)>, Result<(i64, &'a OrderItem, Decimal), i64>> {
+) -> Result<Vec<(&'a OrderItem, Decimal)>, LineError<'a>> {
     if req.items.is_empty() {
         return Ok(o
             .items
@@ -1142,9 +1150,9 @@ pub fn requested<'a>(
     }
     let mut out: Vec<(&OrderItem, Decimal)> = Vec::new();
     for (item_id, qty) in &req.items {
-        let Some(i) = o.items.iter().find(|i| i.id == *item_id) else { return Err(Err(*item_id)) };
+        let Some(i) = o.items.iter().find(|i| i.id == *item_id) else { return Err(LineError::NotInOrder(*item_id)) };
         if *qty < Decimal::ZERO || *qty > left(i) {
-            return Err(Ok((*item_id, i, *qty)));
+            return Err(LineError::TooMuch(i));
         }
         if qty.is_zero() {
             continue;
@@ -1153,7 +1161,7 @@ pub fn requested<'a>(
             Some((_, q)) => {
                 *q += *qty;
                 if *q > left(i) {
-                    return Err(Ok((*item_id, i, *q)));
+                    return Err(LineError::TooMuch(i));
                 }
             }
             None => out.push((i, *qty)),

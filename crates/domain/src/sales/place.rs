@@ -351,6 +351,23 @@ pub async fn create_direct(tx: &mut Tx, tenant: TenantId, crypto: &Crypto, mut o
     if order.items.is_empty() {
         return Err(ApiError::required("items"));
     }
+    if !crate::store::view_exists(tx, tenant, order.store_id).await? {
+        return Err(ApiError::invalid_value("store_id", order.store_id));
+    }
+    if !order.increment_id.is_empty() {
+        let taken: Option<i64> = tx
+            .fetch_optional_scalar(sql!(
+                "SELECT id FROM sales_orders WHERE tenant_id = $1 AND store_id = $2 AND increment_id = $3",
+                tenant.0,
+                order.store_id,
+                order.increment_id.clone()
+            ))
+            .await
+            .storage()?;
+        if taken.is_some() {
+            return Err(ApiError::positional(ErrorCode::AlreadyExists, [format!("Order #{}", order.increment_id)]));
+        }
+    }
     for i in order.items.iter_mut() {
         if i.sku.trim().is_empty() {
             return Err(ApiError::required("sku"));

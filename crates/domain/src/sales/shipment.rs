@@ -4,8 +4,9 @@
 //! order's reservation, so the salable quantity stays and the physical quantity drops.
 
 use super::lifecycle::{
-    DocItem, DocRequest, DocType, Document, Track, add, after_create, can_ship_items, insert_document, insert_track,
-    qty_to_ship, requested, require_doc, reservation, reserved_at_placement, resolve_state, save, stock_of,
+    DocItem, DocRequest, DocType, Document, LineError, Track, add, after_create, can_ship_items, insert_document,
+    insert_track, qty_to_ship, requested, require_doc, reservation, reserved_at_placement, resolve_state, save,
+    stock_of,
 };
 use super::{not_found, require};
 use crate::StorageResult;
@@ -53,8 +54,8 @@ pub async fn create(
     }
     let lines: Vec<(i64, Decimal)> = requested(&o, &req.doc, qty_to_ship, |i| !i.is_virtual)
         .map_err(|e| match e {
-            Ok((_, i, _)) => ApiError::positional(ErrorCode::ShipmentQtyTooLarge, [i.sku.clone()]),
-            Err(id) => ApiError::positional(ErrorCode::ShipmentItemNotInOrder, [id.to_string()]),
+            LineError::TooMuch(i) => ApiError::positional(ErrorCode::ShipmentQtyTooLarge, [i.sku.clone()]),
+            LineError::NotInOrder(id) => ApiError::positional(ErrorCode::ShipmentItemNotInOrder, [id.to_string()]),
         })?
         .into_iter()
         .filter(|(i, _)| !i.is_virtual)

@@ -999,12 +999,21 @@ async fn orders_are_created_directly_from_an_entity() {
     let (_, read) =
         call(&server, Method::GET, &format!("/rest/V1/orders/{}", order["entity_id"]), Some(&admin), None).await;
     assert_eq!(read, order);
+    let entity_again = entity.clone();
     let (status, put) = call(&server, Method::PUT, "/rest/V1/orders/create", Some(&admin), Some(entity)).await;
     assert_eq!(status, 200, "{put}");
     assert_eq!(put["increment_id"], "000000002");
     let (status, body) =
         call(&server, Method::POST, "/rest/V1/orders", Some(&admin), Some(json!({"entity": {"items": []}}))).await;
     assert_eq!(status, 400, "{body}");
+    let mut taken = entity_again.clone();
+    taken["entity"]["increment_id"] = json!("000000001");
+    let (status, body) = call(&server, Method::POST, "/rest/V1/orders", Some(&admin), Some(taken)).await;
+    assert_eq!((status, body), (400, json!({"message": "%1 already exists.", "parameters": ["Order #000000001"]})));
+    let mut bad_store = entity_again;
+    bad_store["entity"]["store_id"] = json!(77);
+    let (status, _) = call(&server, Method::POST, "/rest/V1/orders", Some(&admin), Some(bad_store)).await;
+    assert_eq!(status, 400);
     let limited = user_with(&server, "Viewer", &["Magento_Sales::actions_view"]).await;
     let (status, _) = call(&server, Method::POST, "/rest/V1/orders", Some(&limited), Some(json!({"entity": {}}))).await;
     assert_eq!(status, 403);

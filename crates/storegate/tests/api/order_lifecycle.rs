@@ -571,3 +571,92 @@ async fn a_role_that_may_only_view_orders_cannot_act_on_them() {
     let (status, _) = post(&server, &clerk, &format!("/rest/V1/order/{id}/ship"), json!({})).await;
     assert!(status == 401 || status == 403);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn direct_orders_keep_stock_balanced_and_invoice_refunds_stay_within_their_invoice() {
+    let server = TestServer::start().await;
+    let admin = server.admin_token().await;
+    product(&server, &admin, "LC-F", 10, 10, json!({})).await;
+    let entity = |qty: i64| {
+        json!({"entity": {
+            "customer_email": "direct@example.com", "customer_firstname": "Dee", "customer_lastname": "Rect",
+            "store_id": 1,
+            "items": [{"sku": "LC-F", "name": "F", "qty_ordered": qty, "price": 10, "product_type": "simple"}],
+            "billing_address": crate::carts::address(Some("direct@example.com")),
+            "payment": {"method": "checkmo"},
+            "extension_attributes": {"shipping_assignments": [{"shipping": {"address": crate::carts::address(None), "method": "flatrate_flatrate"}}]}
+        }})
+    };
+    // A direct order reserves nothing, so its cancel compensates nothing.
+    let (status, o) = post(&server, &admin, "/rest/V1/orders", entity(2)).await;
+    assert_eq!(status, 200, "{o}");
+    let id = o["entity_id"].as_i64().unwrap();
+    assert_eq!(salable(&server, &admin, "LC-F").await, json!(10));
+    let (status, r) = post(&server, &admin, &format!("/rest/V1/orders/{id}/cancel"), json!({})).await;
+    assert_eq!((status, r), (200, json!(true)));
+    assert_eq!(salable(&server, &admin, "LC-F").await, json!(10));
+
+    // Its shipment takes physical stock without inflating the salable quantity.
+    let (status, o) = post(&server, &admin, "/rest/V1/orders", entity(4)).await;
+    assert_eq!(status, 200, "{o}");
+    let id = o["entity_id"].as_i64().unwrap();
+    let f = item_id(&o, "LC-F");
+    let (status, inv1) = post(
+        &server,
+        &admin,
+        &format!("/rest/V1/order/{id}/invoice"),
+        json!({"items": [{"order_item_id": f, "qty": 1}]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{inv1}");
+    let (status, _) = post(&server, &admin, &format!("/rest/V1/order/{id}/invoice"), json!({})).await;
+    assert_eq!(status, 200);
+    let (status, ship) = post(
+        &server,
+        &admin,
+        &format!("/rest/V1/order/{id}/ship"),
+        json!({"arguments": {"extension_attributes": {"source_code": "default"}}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{ship}");
+    assert_eq!(physical(&server, &admin, "LC-F").await, json!(6));
+    assert_eq!(salable(&server, &admin, "LC-F").await, json!(6));
+    assert_eq!(order(&server, &admin, id).await["state"], json!("complete"));
+
+    // The first invoice holds one unit: refunding two of it is refused, one is fine.
+    let inv1 = inv1.as_i64().unwrap();
+    let (status, e) = post(
+        &server,
+        &admin,
+        &format!("/rest/V1/invoice/{inv1}/refund"),
+        json!({"items": [{"order_item_id": f, "qty": 2}], "isOnline": false}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        e,
+        json!({"message": "Creditmemo Document Validation Error(s):\nThe quantity to creditmemo must not be greater than the unrefunded quantity for product SKU \"%1\".", "parameters": ["LC-F"]})
+    );
+    let (status, memo) = post(
+        &server,
+        &admin,
+        &format!("/rest/V1/invoice/{inv1}/refund"),
+        json!({"arguments": {"extension_attributes": {"return_to_stock_items": [f]}}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{memo}");
+    let (status, m) =
+        call(&server, Method::GET, &format!("/rest/V1/creditmemo/{}", memo.as_i64().unwrap()), Some(&admin), None)
+            .await;
+    assert_eq!(status, 200);
+    assert_eq!(m["invoice_id"], json!(inv1));
+    assert_eq!(m["items"][0]["qty"], json!(1));
+    assert_eq!(physical(&server, &admin, "LC-F").await, json!(7));
+    let (status, inv) = call(&server, Method::GET, &format!("/rest/V1/invoices/{inv1}"), Some(&admin), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(inv["base_total_refunded"], m["grand_total"]);
+    let (status, _) = post(&server, &admin, &format!("/rest/V1/invoice/{inv1}/refund"), json!({})).await;
+    assert_eq!(status, 400);
+    let (status, _) = post(&server, &admin, "/rest/V1/invoice/999999/refund", json!({})).await;
+    assert_eq!(status, 404);
+}

@@ -98,11 +98,12 @@ pub async fn demo(config: &Config, args: &DemoArgs) -> anyhow::Result<()> {
         let report = seed::generate(&db, boot.tenant, &crypto, &spec, &Bar::new()).await.map_err(fail)?;
         db.refresh_statistics(Statistics::Full).await?;
         eprintln!(
-            "Generated {} products ({} configurable), {} categories, {} customers, {} CMS pages and {} blocks in {:.1} s.",
+            "Generated {} products ({} configurable), {} categories, {} customers, {} orders, {} CMS pages and {} blocks in {:.1} s.",
             report.products,
             report.configurable,
             report.categories,
             report.customers,
+            report.orders,
             report.pages,
             report.blocks,
             started.elapsed().as_secs_f64()

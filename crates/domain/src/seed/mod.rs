@@ -1,6 +1,7 @@
 //! The deterministic demo store generator behind `storegate demo`: a Luma-like activewear
 //! catalog (category tree, attribute sets, configurable apparel with color × size
-//! children, simple gear), US customers with addresses, and the usual CMS pages and blocks.
+//! children, simple gear), US customers with addresses, 500 orders in every state with
+//! their invoices, shipments and credit memos, and the usual CMS pages and blocks.
 //!
 //! Everything comes from this module's own word lists and a ChaCha8 generator seeded from
 //! [`DemoSpec::seed`], so the same spec gives the same SKUs, names, prices, categories and
@@ -16,6 +17,7 @@ mod catalog;
 mod content;
 mod customers;
 mod families;
+mod orders;
 mod products;
 mod random;
 mod text;
@@ -57,6 +59,7 @@ pub struct DemoReport {
     pub addresses: usize,
     pub pages: usize,
     pub blocks: usize,
+    pub orders: usize,
 }
 
 /// Fills `tenant` with the demo store described by `spec`, reporting progress per phase.
@@ -70,6 +73,7 @@ pub async fn generate(
     let plan = catalog::prepare(db, tenant).await?;
     let counts = products::generate(db, tenant, &plan, spec.seed, spec.products, progress).await?;
     let (customers, addresses) = customers::generate(db, tenant, crypto, spec.seed, spec.customers, progress).await?;
+    let orders = orders::generate(db, tenant, crypto, spec.seed, progress).await?;
     let (pages, blocks) = content::create(db, tenant).await?;
     Ok(DemoReport {
         products: counts.configurable + counts.simple,
@@ -80,5 +84,6 @@ pub async fn generate(
         addresses,
         pages,
         blocks,
+        orders,
     })
 }

@@ -10,6 +10,7 @@ use rand_chacha::ChaCha8Rng;
 pub(super) enum Stream {
     Products = 1,
     Customers = 2,
+    Orders = 3,
 }
 
 pub(super) fn rng(seed: u64, stream: Stream) -> ChaCha8Rng {

@@ -60,6 +60,31 @@ async fn the_demo_generates_serves_and_explains_itself() {
     assert_eq!(product["type_id"], "configurable", "{product}");
     assert!(product["extension_attributes"]["configurable_product_links"].as_array().is_some_and(|l| !l.is_empty()));
 
+    // Orders in every state, with their documents.
+    let get = |path: String| {
+        let request = client.get(format!("http://127.0.0.1:{port}/rest/V1/{path}")).bearer_auth(&token);
+        async move {
+            let response = request.send().await.unwrap();
+            assert!(response.status().is_success(), "{}", response.status());
+            response.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let orders = get("orders?searchCriteria[pageSize]=1".into()).await;
+    assert!(orders["total_count"].as_i64().unwrap() >= 500, "{orders}");
+    for state in ["new", "processing", "complete", "closed", "canceled", "holded"] {
+        let found = get(format!(
+            "orders?searchCriteria[filterGroups][0][filters][0][field]=state\
+             &searchCriteria[filterGroups][0][filters][0][value]={state}&searchCriteria[pageSize]=1"
+        ))
+        .await;
+        assert!(found["total_count"].as_i64().unwrap() >= 1, "{state}: {found}");
+        assert_eq!(found["items"][0]["state"], state, "{found}");
+    }
+    for documents in ["invoices", "shipments", "creditmemos"] {
+        let found = get(format!("{documents}?searchCriteria[pageSize]=1")).await;
+        assert!(found["total_count"].as_i64().unwrap() >= 1, "{documents}: {found}");
+    }
+
     let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     let status = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
     assert!(status.success());

@@ -113,7 +113,6 @@ error_codes! {
     PaymentMethodUnavailable, InvalidRequest, 400, "The requested Payment Method is not available.";
     PurchaseOrderNumberMissing, InvalidRequest, 400, "Purchase order number is a required field.";
     OrderNotPlaced, InvalidRequest, 400, "A server error stopped your order from being placed. Please try to place your order again.";
-    CouponNotDeleted, InvalidRequest, 400, "The coupon code couldn't be deleted. Verify the coupon code and try again.";
     SalesEntityNotFound, NotFound, 404, "The entity that was requested doesn't exist. Verify the entity and try again.";
     CartOfAnotherCustomer, InvalidRequest, 400, "The customer can't be assigned to the cart. The cart belongs to a different customer.";
     PasswordTooShort, InvalidRequest, 400, "The password needs at least %1 characters. Create a new password and try again.";
@@ -142,13 +141,10 @@ error_codes! {
     InventoryValidationFailed, InvalidRequest, 400, "Validation Failed";
     InventoryFieldEmpty, InvalidRequest, 400, "\"%field\" can not be empty.";
     InventoryFieldWhitespace, InvalidRequest, 400, "\"%field\" can not contain whitespaces.";
-    InventoryFieldInvalid, InvalidRequest, 400, "\"%field\" should be numeric.";
     DefaultStockNotDeletable, InvalidRequest, 400, "Default Stock could not be deleted.";
     StockHasSalesChannels, InvalidRequest, 400, "Stock has at least one sale channel and could not be deleted.";
     DefaultSourceNotDisablable, InvalidRequest, 400, "Default source can not be disabled.";
     DefaultSourceUnassign, InvalidRequest, 400, "Can not unassign default source from default stock.";
-    StockSourceLinksNotSaved, InvalidRequest, 400, "Could not save StockSourceLinks";
-    SourceItemsNotSaved, InvalidRequest, 400, "Could not save Source Item";
     ProductWithoutSourceItems, InvalidRequest, 400, "Can't check requested quantity for products without Source Items support.";
     RequestedQtyNotAvailable, InvalidRequest, 400, "The requested qty is not available";
     NotAllProductsAvailable, InvalidRequest, 400, "Not all of your products are available in the requested quantity.";

@@ -188,17 +188,19 @@ async fn indexed_qty(ex: &mut impl Exec, tenant: TenantId, stock_id: i64, sku: &
     Ok((qty, count > 0))
 }
 
-/// The sum of a SKU's reservations on a stock, in micros.
+/// The sum of a SKU's reservations on a stock, in micros, as the reservation log's trigger
+/// keeps it (migration 10).
 async fn reserved(ex: &mut impl Exec, tenant: TenantId, stock_id: i64, sku: &str) -> Result<i64, ApiError> {
-    ex.fetch_scalar(sql!(
-        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM inventory_reservations \
-         WHERE tenant_id = $1 AND stock_id = $2 AND sku = $3",
-        tenant.0,
-        stock_id,
-        sku.to_owned()
-    ))
-    .await
-    .storage()
+    let total: Option<i64> = ex
+        .fetch_optional_scalar(sql!(
+            "SELECT quantity FROM inventory_reservation_totals WHERE tenant_id = $1 AND stock_id = $2 AND sku = $3",
+            tenant.0,
+            stock_id,
+            sku.to_owned()
+        ))
+        .await
+        .storage()?;
+    Ok(total.unwrap_or(0))
 }
 
 /// Salable quantity of a SKU on a stock, with the product's configuration already known.

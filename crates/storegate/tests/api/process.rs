@@ -1,0 +1,72 @@
+//! The real `storegate serve` binary as a child process, for the tests that must stop it the
+//! way an operator or a crash does (SIGTERM, SIGKILL) and start it again on the same data.
+
+use crate::helpers::ADMIN_PASSWORD;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use storegate_db::testing::TestDatabase;
+
+pub struct ServerProcess {
+    pub child: Child,
+    pub port: u16,
+}
+
+impl ServerProcess {
+    /// Starts `storegate serve` on a free port over `test_db` and waits until it is healthy.
+    pub fn start(test_db: &TestDatabase) -> ServerProcess {
+        let port = free_port();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_storegate"));
+        cmd.args(["--data-dir"]).arg(test_db.data_dir.path()).args(["serve", "--listen", &format!("127.0.0.1:{port}")]);
+        cmd.env_remove("STOREGATE_DATABASE_URL")
+            .env("STOREGATE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("STOREGATE_LOG", "warn");
+        if let Some(url) = &test_db.url {
+            cmd.env("STOREGATE_DATABASE_URL", url);
+        }
+        let child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("binary starts");
+        let process = ServerProcess { child, port };
+        process.wait_until_healthy();
+        process
+    }
+
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// SIGKILL: no shutdown hook runs, nothing is flushed.
+    pub fn kill_9(&mut self) {
+        self.child.kill().expect("SIGKILL delivered");
+        self.child.wait().expect("killed process reaped");
+    }
+
+    fn wait_until_healthy(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) {
+                let _ = s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                let mut buf = String::new();
+                let _ = s.read_to_string(&mut buf);
+                if buf.starts_with("HTTP/1.1 200") {
+                    return;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("server did not become healthy");
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}

@@ -28,6 +28,7 @@ mod pricing;
 mod process;
 mod products;
 mod search;
+mod security;
 mod shutdown;
 mod stores;
 mod tenancy;

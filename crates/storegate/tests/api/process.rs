@@ -4,6 +4,7 @@
 use crate::helpers::ADMIN_PASSWORD;
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use storegate_db::testing::TestDatabase;
@@ -16,16 +17,33 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts `storegate serve` on a free port over `test_db` and waits until it is healthy.
     pub fn start(test_db: &TestDatabase) -> ServerProcess {
+        Self::spawn(test_db, None)
+    }
+
+    /// As [`ServerProcess::start`], with everything the server prints, at debug level,
+    /// written to `log`.
+    pub fn start_logging(test_db: &TestDatabase, log: &Path) -> ServerProcess {
+        Self::spawn(test_db, Some(log))
+    }
+
+    fn spawn(test_db: &TestDatabase, log: Option<&Path>) -> ServerProcess {
         let port = free_port();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_storegate"));
         cmd.args(["--data-dir"]).arg(test_db.data_dir.path()).args(["serve", "--listen", &format!("127.0.0.1:{port}")]);
         cmd.env_remove("STOREGATE_DATABASE_URL")
             .env("STOREGATE_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env("STOREGATE_LOG", "warn");
+            .env("STOREGATE_LOG", if log.is_some() { "debug" } else { "warn" });
         if let Some(url) = &test_db.url {
             cmd.env("STOREGATE_DATABASE_URL", url);
         }
-        let child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("binary starts");
+        let (stdout, stderr) = match log {
+            Some(path) => {
+                let file = std::fs::File::create(path).expect("log file");
+                (Stdio::from(file.try_clone().expect("log file handle")), Stdio::from(file))
+            }
+            None => (Stdio::null(), Stdio::null()),
+        };
+        let child = cmd.stdout(stdout).stderr(stderr).spawn().expect("binary starts");
         let process = ServerProcess { child, port };
         process.wait_until_healthy();
         process

@@ -72,6 +72,7 @@ error_codes! {
     InvalidSortDirection, InvalidRequest, 400, "The sort order has to be specified as %1 for ascending order or %2 for descending order.";
     PageSizeTooLarge, InvalidRequest, 400, "Maximum SearchCriteria pageSize is %1";
     SkuTooLong, InvalidRequest, 400, "SKU length should be %1 characters maximum.";
+    TextTooLong, InvalidRequest, 400, "The \"%1\" value is longer than %2 characters.";
     CustomAttributeEmpty, InvalidRequest, 400, "An empty custom attribute is specified. Enter the attribute and try again.";
     CustomAttributeNoCode, InvalidRequest, 400, "A custom attribute is specified with a missing attribute code. Verify the code and try again.";
     CustomAttributeNoValue, InvalidRequest, 400, "The \"%1\" attribute code doesn't have a value set. Enter the value and try again.";

@@ -20,6 +20,8 @@ use storegate_types::{ApiError, ErrorCode, TenantId};
 
 /// Magento's longest SKU.
 pub const SKU_MAX_LENGTH: usize = 64;
+/// Magento keeps names in a 255-character column.
+pub const NAME_MAX_LENGTH: usize = 255;
 
 /// Product columns that custom attributes cannot set (they have their own fields).
 const STATIC_CODES: &[&str] =
@@ -120,6 +122,9 @@ fn validate_static(input: &ProductInput, creating: bool) -> Result<(), ApiError>
         && name.trim().is_empty()
     {
         errors.push(ApiError::invalid_value("name", name.clone()));
+    }
+    if input.name.as_ref().is_some_and(|n| n.chars().count() > NAME_MAX_LENGTH) {
+        errors.push(ApiError::positional(ErrorCode::TextTooLong, ["name".to_string(), NAME_MAX_LENGTH.to_string()]));
     }
     for (field, value) in [("price", input.price), ("weight", input.weight)] {
         if let Some(v) = value

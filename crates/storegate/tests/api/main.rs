@@ -20,6 +20,7 @@ mod demo;
 mod directory;
 mod errors;
 mod helpers;
+mod hostile;
 mod import;
 mod inventory;
 mod observability;

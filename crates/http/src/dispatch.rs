@@ -323,9 +323,14 @@ async fn read_input(
         Some(Ok(_)) => Map::new(),
         Some(Err(e)) => return Err(ApiError::invalid_value("query", Value::String(e.0))),
     };
-    if method != Method::Get
-        && let Some(Value::Object(body)) = read_body(app, req).await?
-    {
+    // A body trickling in byte by byte must not hold the request open past its timeout.
+    let body = match method {
+        Method::Get => None,
+        _ => tokio::time::timeout(app.request_timeout, read_body(app, req))
+            .await
+            .map_err(|_| ApiError::new(ErrorCode::BodyTimeout))??,
+    };
+    if let Some(Value::Object(body)) = body {
         input.extend(body);
     }
     let mut input = match storegate_api::input::normalize_keys(Value::Object(input)) {

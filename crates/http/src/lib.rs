@@ -156,8 +156,9 @@ pub async fn serve(
     let app = Arc::new(app);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
-    // Headers must arrive within 30 s (slow clients cannot hold connections forever).
-    http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(Duration::from_secs(30)).keep_alive(true);
+    // Headers must arrive within the request timeout: a slow client (slowloris) cannot
+    // hold a connection forever. The body has the same bound (`dispatch::read_body`).
+    http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(app.request_timeout).keep_alive(true);
     tokio::pin!(shutdown);
     loop {
         let (stream, _) = tokio::select! {

@@ -60,6 +60,7 @@ error_codes! {
     ContentTypeMissing, InvalidRequest, 400, "Content-Type header is empty.";
     ContentTypeUnsupported, InvalidRequest, 400, "Server cannot understand Content-Type HTTP header media type %1";
     BodyTooLarge, InvalidRequest, 413, "The request body is larger than the limit of %1 bytes.";
+    BodyTimeout, InvalidRequest, 408, "The request body did not arrive in time.";
     GetWithAllStore, InvalidRequest, 400, "Cannot perform GET operation with store code 'all'";
     ProductNotFound, NotFound, 404, "The product that was requested doesn't exist. Verify the product and try again.";
     NoSuchEntity, NotFound, 404, "No such entity with %fieldName = %fieldValue";

@@ -31,6 +31,7 @@ mod products;
 mod search;
 mod security;
 mod shutdown;
+mod slow_clients;
 mod stores;
 mod tenancy;
 mod tokens;

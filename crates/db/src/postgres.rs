@@ -255,7 +255,10 @@ pub(crate) fn map_err(e: tokio_postgres::Error) -> DbError {
             _ => DbError::Other(format!("{text} [{}]", db.code().code())),
         };
     }
-    if e.is_closed() || e.to_string().contains("connect") {
+    // A dropped or reset socket surfaces as an I/O source ("error communicating with the
+    // server"): the database is unreachable, not the request wrong.
+    let io_failure = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+    if e.is_closed() || io_failure || e.to_string().contains("connect") {
         return DbError::Unavailable(e.to_string());
     }
     DbError::Other(e.to_string())

@@ -25,6 +25,7 @@ mod import;
 mod inventory;
 mod observability;
 mod order_lifecycle;
+mod outage;
 mod pricing;
 mod process;
 mod products;

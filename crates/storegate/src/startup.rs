@@ -90,11 +90,35 @@ async fn check_key(db: &Db, boot: &Bootstrapped, crypto: &Crypto) -> anyhow::Res
     }
 }
 
+/// How long a start waits for an unreachable PostgreSQL (a database starting beside the
+/// server, a failover) before it gives up with the error.
+const DATABASE_WAIT: Duration = Duration::from_secs(30);
+
+/// Connects and migrates; PostgreSQL that is unavailable is retried for [`DATABASE_WAIT`],
+/// each attempt logged. Anything else (a wrong password, a broken migration) fails at once.
+async fn connect_and_migrate(config: &Config) -> anyhow::Result<Db> {
+    let deadline = tokio::time::Instant::now() + DATABASE_WAIT;
+    loop {
+        let attempt = async {
+            let db = Db::connect(&config.connect_options()).await?;
+            migrate::run(&db).await?;
+            Ok::<_, storegate_db::DbError>(db)
+        };
+        match attempt.await {
+            Ok(db) => return Ok(db),
+            Err(storegate_db::DbError::Unavailable(e))
+                if config.database_url.is_some() && tokio::time::Instant::now() < deadline =>
+            {
+                tracing::warn!(error = %e, database = %config.database_description(), "database unavailable; retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot open {}", config.database_description())),
+        }
+    }
+}
+
 async fn connect_and_bootstrap(config: &Config) -> anyhow::Result<(Db, Bootstrapped)> {
-    let db = Db::connect(&config.connect_options())
-        .await
-        .with_context(|| format!("cannot open {}", config.database_description()))?;
-    migrate::run(&db).await.with_context(|| format!("cannot migrate {}", config.database_description()))?;
+    let db = connect_and_migrate(config).await?;
     let boot = tenancy::bootstrap(
         &db,
         &BootstrapOptions {

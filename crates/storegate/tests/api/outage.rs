@@ -1,9 +1,11 @@
 //! PostgreSQL goes away mid-run and comes back: readiness says 503 while it is gone,
 //! requests fail cleanly with Magento-shaped 503s (no 500, no hang), and the server recovers
 //! without a restart. The database is reached through a TCP proxy the test cuts.
-//! PostgreSQL only: the embedded database cannot become unreachable.
+//! A start while PostgreSQL is unreachable waits for it. PostgreSQL only: the embedded
+//! database cannot become unreachable.
 
 use crate::helpers::{TestServer, status_json, test_config};
+use crate::process::ServerProcess;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,6 +54,10 @@ impl Proxy {
     fn cut(&self) {
         self.up.store(false, Ordering::SeqCst);
         self.cut.send_modify(|n| *n += 1);
+    }
+
+    fn down(&self) {
+        self.up.store(false, Ordering::SeqCst);
     }
 
     fn restore(&self) {
@@ -117,5 +123,33 @@ async fn postgres_outage_mid_run_fails_cleanly_and_recovers_without_restart() {
         status_json(server.send(reqwest::Method::POST, "/rest/V1/products", Some(&admin), Some(product)).await).await;
     assert_eq!(status, 200, "writes work again: {body}");
     let (status, _) = status_json(server.get("/rest/V1/products/OUTAGE-1", Some(&admin)).await).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_start_while_postgres_is_unreachable_waits_for_it() {
+    let test_db = TestDatabase::new();
+    let Some(url) = test_db.url.clone() else {
+        eprintln!("outage test skipped: it needs PostgreSQL (STOREGATE_TEST_DATABASE_URL)");
+        return;
+    };
+    let (_, target) = through(&url, "127.0.0.1:1".parse().unwrap());
+    let proxy = Proxy::start(target).await;
+    proxy.down();
+    let (proxied, _) = through(&url, proxy.addr);
+    let opens = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        proxy.restore();
+        proxy
+    });
+    // Healthy only once the database came back and the migrations ran.
+    let server = tokio::task::spawn_blocking(move || {
+        let server = ServerProcess::start_with_env(&test_db, &[("STOREGATE_DATABASE_URL", &proxied)]);
+        (server, test_db)
+    })
+    .await
+    .unwrap();
+    let _proxy = opens.await.unwrap();
+    let (status, _) = status_json(reqwest::get(format!("{}/ready", server.0.base())).await.unwrap()).await;
     assert_eq!(status, 200);
 }

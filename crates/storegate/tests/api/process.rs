@@ -17,16 +17,21 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts `storegate serve` on a free port over `test_db` and waits until it is healthy.
     pub fn start(test_db: &TestDatabase) -> ServerProcess {
-        Self::spawn(test_db, None)
+        Self::spawn(test_db, None, &[])
+    }
+
+    /// As [`ServerProcess::start`], with extra environment variables set last.
+    pub fn start_with_env(test_db: &TestDatabase, env: &[(&str, &str)]) -> ServerProcess {
+        Self::spawn(test_db, None, env)
     }
 
     /// As [`ServerProcess::start`], with everything the server prints, at debug level,
     /// written to `log`.
     pub fn start_logging(test_db: &TestDatabase, log: &Path) -> ServerProcess {
-        Self::spawn(test_db, Some(log))
+        Self::spawn(test_db, Some(log), &[])
     }
 
-    fn spawn(test_db: &TestDatabase, log: Option<&Path>) -> ServerProcess {
+    fn spawn(test_db: &TestDatabase, log: Option<&Path>, env: &[(&str, &str)]) -> ServerProcess {
         let port = free_port();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_storegate"));
         cmd.args(["--data-dir"]).arg(test_db.data_dir.path()).args(["serve", "--listen", &format!("127.0.0.1:{port}")]);
@@ -36,6 +41,7 @@ impl ServerProcess {
         if let Some(url) = &test_db.url {
             cmd.env("STOREGATE_DATABASE_URL", url);
         }
+        cmd.envs(env.iter().copied());
         let (stdout, stderr) = match log {
             Some(path) => {
                 let file = std::fs::File::create(path).expect("log file");

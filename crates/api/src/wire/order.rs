@@ -168,7 +168,18 @@ pub fn order_out(o: &Order) -> Value {
     put(&mut m, "total_qty_ordered", number(&o.total_qty_ordered));
     put(&mut m, "updated_at", o.updated_at.clone());
     put(&mut m, "weight", number(&o.weight));
-    let items: Vec<Value> = o.items.iter().map(item_out).collect();
+    let items: Vec<Value> = o
+        .items
+        .iter()
+        .map(|i| {
+            let mut out = item_out(i);
+            // Magento nests the configurable line inside its child as `parent_item`.
+            if let (Some(parent), Value::Object(map)) = (o.parent_of(i), &mut out) {
+                map.insert("parent_item".into(), item_out(parent));
+            }
+            out
+        })
+        .collect();
     put(&mut m, "items", items.clone());
     if let Some(b) = &o.billing_address {
         put(&mut m, "billing_address", address_out(b, o.id));

@@ -96,7 +96,7 @@ pub async fn refund(
     let mut released = Vec::new();
     let mut returned = Vec::new();
     for (item_id, qty) in &lines {
-        let Some(i) = o.items.iter_mut().find(|i| i.id == *item_id) else { continue };
+        let Some(i) = o.lines_mut().find(|i| i.id == *item_id) else { continue };
         let left = qty_to_refund(i);
         let invoiced = i.amount("qty_invoiced");
         let row = share(i.amount("row_invoiced"), i.amount("amount_refunded"), *qty, left, invoiced);

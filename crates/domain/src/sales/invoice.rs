@@ -46,7 +46,7 @@ pub async fn create(
     let mut doc = Document::new(DocType::Invoice, &o);
     let (mut subtotal, mut item_tax, mut item_discount) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     for (item_id, qty) in &lines {
-        let Some(i) = o.items.iter_mut().find(|i| i.id == *item_id) else { continue };
+        let Some(i) = o.lines_mut().find(|i| i.id == *item_id) else { continue };
         let left = qty_to_invoice(i);
         let ordered = i.amount("qty_ordered");
         let row = share(i.amount("row_total"), i.amount("row_invoiced"), *qty, left, ordered);

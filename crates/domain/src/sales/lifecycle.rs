@@ -43,11 +43,11 @@ pub fn qty_to_cancel(i: &OrderItem) -> Decimal {
 }
 
 pub fn can_invoice_items(o: &Order) -> bool {
-    o.items.iter().any(|i| qty_to_invoice(i) > Decimal::ZERO)
+    o.lines().any(|i| qty_to_invoice(i) > Decimal::ZERO)
 }
 
 pub fn can_ship_items(o: &Order) -> bool {
-    !o.is_virtual && o.items.iter().any(|i| !i.is_virtual && qty_to_ship(i) > Decimal::ZERO)
+    !o.is_virtual && o.lines().any(|i| !i.is_virtual && qty_to_ship(i) > Decimal::ZERO)
 }
 
 pub fn can_creditmemo_money(o: &Order) -> bool {
@@ -131,8 +131,10 @@ pub async fn save(ex: &mut impl Exec, tenant: TenantId, o: &Order) -> Result<(),
         format!("UPDATE sales_order_items SET updated_at = $3, {} WHERE tenant_id = $1 AND id = $2", sets.join(", "));
     for i in &o.items {
         let mut q = sql!(text.clone(), tenant.0, i.id, now.clone());
+        // A configurable line's child follows its quantities; its money stays on the line.
+        let progress = o.parent_of(i).unwrap_or(i);
         for c in ITEM_MUTABLE {
-            q = q.bind(i.amount(c));
+            q = q.bind(if c.starts_with("qty_") { progress.amount(c) } else { i.amount(c) });
         }
         ex.execute(q).await.storage()?;
     }
@@ -230,7 +232,7 @@ pub async fn cancel(tx: &mut Tx, tenant: TenantId, crypto: &Crypto, order_id: i6
         return Ok(false);
     }
     let mut lines = Vec::new();
-    for i in o.items.iter_mut() {
+    for i in o.lines_mut() {
         let qty = qty_to_cancel(i);
         if qty <= Decimal::ZERO {
             continue;
@@ -345,7 +347,7 @@ pub async fn notify_order(tx: &mut Tx, tenant: TenantId, crypto: &Crypto, order_
     let mut o = require(tx, tenant, crypto, order_id).await?;
     let mut body =
         format!("Thank you for your order from {}.\n\nOrder #{} ({})\n\n", store_label(&o), o.increment_id, o.status);
-    for i in &o.items {
+    for i in o.lines() {
         body.push_str(&format!(
             "{} ({}) x {}: {}\n",
             i.name.clone().unwrap_or_default(),
@@ -1141,8 +1143,7 @@ pub fn requested<'a>(
 ) -> Result<Vec<(&'a OrderItem, Decimal)>, LineError<'a>> {
     if req.items.is_empty() {
         return Ok(o
-            .items
-            .iter()
+            .lines()
             .filter(|i| eligible(i))
             .map(|i| (i, left(i)))
             .filter(|(_, q)| *q > Decimal::ZERO)
@@ -1150,7 +1151,7 @@ pub fn requested<'a>(
     }
     let mut out: Vec<(&OrderItem, Decimal)> = Vec::new();
     for (item_id, qty) in &req.items {
-        let Some(i) = o.items.iter().find(|i| i.id == *item_id) else { return Err(LineError::NotInOrder(*item_id)) };
+        let Some(i) = o.lines().find(|i| i.id == *item_id) else { return Err(LineError::NotInOrder(*item_id)) };
         if *qty < Decimal::ZERO || *qty > left(i) {
             return Err(LineError::TooMuch(i));
         }

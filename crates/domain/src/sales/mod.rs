@@ -166,6 +166,22 @@ impl Order {
     pub fn amount(&self, name: &str) -> Decimal {
         amount(&self.amounts, name)
     }
+
+    /// The lines documents act on (Magento's visible items): every item but the simple
+    /// children of configurable lines, which follow their parent line.
+    pub fn lines(&self) -> impl Iterator<Item = &OrderItem> {
+        self.items.iter().filter(|i| i.parent_item_id.is_none())
+    }
+
+    pub fn lines_mut(&mut self) -> impl Iterator<Item = &mut OrderItem> {
+        self.items.iter_mut().filter(|i| i.parent_item_id.is_none())
+    }
+
+    /// The line a child item belongs to.
+    pub fn parent_of(&self, item: &OrderItem) -> Option<&OrderItem> {
+        let parent = item.parent_item_id?;
+        self.items.iter().find(|i| i.id == parent)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -188,6 +204,9 @@ pub struct OrderItem {
     pub amounts: Amounts,
     pub created_at: String,
     pub updated_at: String,
+    /// Before the order is saved: the position in `items` of this child's parent line,
+    /// whose id becomes `parent_item_id` when ids are assigned.
+    pub parent_position: Option<usize>,
 }
 
 impl OrderItem {
@@ -306,6 +325,7 @@ fn item_from_row(r: &Row) -> Result<OrderItem, ApiError> {
         amounts: amounts_of(r, ITEM_AMOUNTS)?,
         created_at: r.get("created_at").map_err(g)?,
         updated_at: r.get("updated_at").map_err(g)?,
+        parent_position: None,
     })
 }
 
@@ -520,6 +540,9 @@ pub async fn insert(ex: &mut impl Exec, tenant: TenantId, crypto: &Crypto, order
         let order_id = order.id;
         for (i, item) in order.items.iter_mut().enumerate() {
             item.id = first + i as i64;
+            if let Some(position) = item.parent_position.take() {
+                item.parent_item_id = Some(first + position as i64);
+            }
             item.order_id = order_id;
             item.created_at = now.clone();
             item.updated_at = now.clone();

@@ -69,6 +69,48 @@ async fn apply(
     Ok(quote_id)
 }
 
+/// Magento orders a configurable product as two rows: the configurable line, which carries
+/// the price and the chosen options, and after it the simple child that was picked, with
+/// `parent_item_id` pointing at the line, its own product id and name, and no money.
+async fn with_configurable_children(
+    tx: &mut Tx,
+    tenant: TenantId,
+    store_id: i64,
+    quote: &quote::Quote,
+    lines: Vec<OrderItem>,
+) -> Result<Vec<OrderItem>, ApiError> {
+    let mut items = Vec::with_capacity(lines.len());
+    for (line, quoted) in lines.into_iter().zip(&quote.items) {
+        let child = match quoted.parent_product_id {
+            Some(_) => crate::catalog::products::get_by_id(tx, tenant, quoted.product_id, store_id).await?,
+            None => None,
+        };
+        let position = items.len();
+        let line_is_virtual = line.is_virtual;
+        let qty = line.amount("qty_ordered");
+        let weight = line.amount("weight");
+        items.push(line);
+        if let Some(child) = child {
+            let mut amounts = super::Amounts::new();
+            amounts.insert("qty_ordered", qty);
+            amounts.insert("weight", weight);
+            amounts.insert("row_weight", weight * qty);
+            items.push(OrderItem {
+                store_id: quote.store_id,
+                product_id: Some(child.id),
+                product_type: child.type_id.clone(),
+                sku: child.sku.clone(),
+                name: Some(child.name.clone()),
+                is_virtual: line_is_virtual,
+                amounts,
+                parent_position: Some(position),
+                ..OrderItem::default()
+            });
+        }
+    }
+    Ok(items)
+}
+
 fn rule_ids(ids: &[i64]) -> Option<String> {
     if ids.is_empty() { None } else { Some(ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")) }
 }
@@ -189,6 +231,8 @@ pub async fn place(
             }
         })
         .collect();
+    let line_count = items.len() as i64;
+    let items = with_configurable_children(tx, tenant, view.id, &quote, items).await?;
     let item_tax: Decimal = t.lines.iter().map(|l| l.tax_amount).sum();
     let mut amounts = super::Amounts::new();
     amounts.insert("subtotal", t.subtotal);
@@ -230,7 +274,7 @@ pub async fn place(
         shipping_method: rate.as_ref().map(|r| format!("{}_{}", r.carrier_code, r.method_code)),
         shipping_description: rate.as_ref().map(|r| format!("{} - {}", r.carrier_title, r.method_title)),
         weight: collected.package.weight,
-        total_item_count: items.len() as i64,
+        total_item_count: line_count,
         total_qty_ordered: quote.items_qty(),
         amounts,
         items,
@@ -307,7 +351,7 @@ async fn queue_confirmation(
         order.increment_id,
         order.created_at
     );
-    for i in &order.items {
+    for i in order.lines() {
         body.push_str(&format!(
             "{} ({}) x {}: {}\n",
             i.name.clone().unwrap_or_default(),

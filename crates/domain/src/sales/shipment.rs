@@ -72,7 +72,7 @@ pub async fn create(
     let mut doc = Document::new(DocType::Shipment, &o);
     let mut stock_lines = Vec::new();
     for (item_id, qty) in &lines {
-        let Some(i) = o.items.iter_mut().find(|i| i.id == *item_id) else { continue };
+        let Some(i) = o.lines_mut().find(|i| i.id == *item_id) else { continue };
         add(&mut i.amounts, "qty_shipped", *qty);
         let weight = i.amount("weight");
         doc.total_weight += weight * *qty;

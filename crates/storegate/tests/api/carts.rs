@@ -678,24 +678,14 @@ async fn admins_manage_carts_by_id() {
     assert_eq!(order["grand_total"], json!(26));
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn tier_prices_and_configurable_items() {
-    let server = TestServer::start().await;
-    let admin = server.admin_token().await;
-    product(
-        &server,
-        &admin,
-        "TIER-1",
-        10,
-        100,
-        json!({"tier_prices": [{"customer_group_id": 32000, "qty": 3, "value": 8}, {"customer_group_id": 1, "qty": 5, "value": 7}]}),
-    )
-    .await;
-    let (_, color) = call(&server, Method::GET, "/rest/V1/products/attributes/color", Some(&admin), None).await;
+/// A configurable tee `CFG` with two children by color, `CFG-RED` (30, qty 10) and
+/// `CFG-BLUE` (32, qty 10); answers the color attribute id and the two option values.
+pub async fn configurable_tee(server: &TestServer, admin: &str) -> (i64, String, String) {
+    let (_, color) = call(server, Method::GET, "/rest/V1/products/attributes/color", Some(admin), None).await;
     let color_id = color["attribute_id"].as_i64().unwrap();
     let red = product(
-        &server,
-        &admin,
+        server,
+        admin,
         "CFG-RED",
         30,
         10,
@@ -703,8 +693,8 @@ async fn tier_prices_and_configurable_items() {
     )
     .await;
     let blue = product(
-        &server,
-        &admin,
+        server,
+        admin,
         "CFG-BLUE",
         32,
         10,
@@ -718,7 +708,7 @@ async fn tier_prices_and_configurable_items() {
             .to_owned()
     };
     let (red_value, blue_value) = (value(&red), value(&blue));
-    let (status, parent) = call(&server, Method::POST, "/rest/V1/products", Some(&admin), Some(json!({"product": {
+    let (status, parent) = call(server, Method::POST, "/rest/V1/products", Some(admin), Some(json!({"product": {
         "sku": "CFG", "name": "Configurable Tee", "price": 30, "type_id": "configurable", "attribute_set_id": 4,
         "extension_attributes": {
             "website_ids": [1],
@@ -729,6 +719,23 @@ async fn tier_prices_and_configurable_items() {
         }
     }}))).await;
     assert_eq!(status, 200, "{parent}");
+    (color_id, red_value, blue_value)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tier_prices_and_configurable_items() {
+    let server = TestServer::start().await;
+    let admin = server.admin_token().await;
+    product(
+        &server,
+        &admin,
+        "TIER-1",
+        10,
+        100,
+        json!({"tier_prices": [{"customer_group_id": 32000, "qty": 3, "value": 8}, {"customer_group_id": 1, "qty": 5, "value": 7}]}),
+    )
+    .await;
+    let (color_id, _, blue_value) = configurable_tee(&server, &admin).await;
 
     let (_, masked) = call(&server, Method::POST, "/rest/V1/guest-carts", None, None).await;
     let base = format!("/rest/V1/guest-carts/{}", masked.as_str().unwrap());

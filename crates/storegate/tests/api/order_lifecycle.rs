@@ -4,18 +4,24 @@
 //! endpoints with searchCriteria, the ACL, and salable and physical quantities.
 
 use crate::acl::user_with;
-use crate::carts::{call, product, shipping_info};
+use crate::carts::{call, configurable_tee, product, shipping_info};
 use crate::helpers::TestServer;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 /// Places a guest order for `lines` (sku, qty) with flat-rate shipping and checkmo.
 async fn place(server: &TestServer, lines: &[(&str, i64)]) -> i64 {
+    let items: Vec<Value> = lines.iter().map(|(sku, qty)| json!({"sku": sku, "qty": qty})).collect();
+    place_items(server, &items).await
+}
+
+/// Places a guest order for cart items as `POST …/items` takes them.
+async fn place_items(server: &TestServer, items: &[Value]) -> i64 {
     let (status, masked) = call(server, Method::POST, "/rest/V1/guest-carts", None, None).await;
     assert_eq!(status, 200, "{masked}");
     let base = format!("/rest/V1/guest-carts/{}", masked.as_str().unwrap());
-    for (sku, qty) in lines {
-        let body = json!({"cartItem": {"sku": sku, "qty": qty}});
+    for cart_item in items {
+        let body = json!({ "cartItem": cart_item });
         let (status, item) = call(server, Method::POST, &format!("{base}/items"), None, Some(body)).await;
         assert_eq!(status, 200, "{item}");
     }
@@ -659,4 +665,59 @@ async fn direct_orders_keep_stock_balanced_and_invoice_refunds_stay_within_their
     assert_eq!(status, 400);
     let (status, _) = post(&server, &admin, "/rest/V1/invoice/999999/refund", json!({})).await;
     assert_eq!(status, 404);
+}
+
+/// Magento's two rows for a configurable product: the line with the price and options, and
+/// the simple child after it, which follows the line through invoice, shipment and refund.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_configurable_line_is_ordered_with_its_child_and_they_move_together() {
+    let server = TestServer::start().await;
+    let admin = server.admin_token().await;
+    let (color, red, blue) = configurable_tee(&server, &admin).await;
+    let chosen = |value: &str, qty: i64| {
+        json!({"sku": "CFG", "qty": qty, "product_option": {"extension_attributes": {"configurable_item_options":
+            [{"option_id": color.to_string(), "option_value": value}]}}})
+    };
+    let id = place_items(&server, &[chosen(&blue, 2)]).await;
+    let o = order(&server, &admin, id).await;
+    let items = o["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{o}");
+    let (line, child) = (&items[0], &items[1]);
+    assert_eq!((line["product_type"].clone(), line["sku"].clone()), (json!("configurable"), json!("CFG-BLUE")));
+    assert_eq!((line["price"].clone(), line["row_total"].clone()), (json!(32), json!(64)));
+    assert!(line.get("parent_item_id").is_none_or(Value::is_null), "{line}");
+    assert_eq!((child["product_type"].clone(), child["sku"].clone()), (json!("simple"), json!("CFG-BLUE")));
+    assert_eq!(child["name"], json!("Product CFG-BLUE"));
+    assert_eq!(child["parent_item_id"], line["item_id"]);
+    assert_eq!(child["parent_item"]["item_id"], line["item_id"]);
+    assert_eq!((child["qty_ordered"].clone(), child["price"].clone()), (json!(2), json!(0)));
+    assert_eq!(o["total_item_count"], json!(1));
+    assert_eq!(salable(&server, &admin, "CFG-BLUE").await, json!(8), "reserved once");
+
+    // The child is not a line of its own.
+    let only_child = json!({"items": [{"order_item_id": child["item_id"], "qty": 1}]});
+    let (status, _) = post(&server, &admin, &format!("/rest/V1/order/{id}/invoice"), only_child).await;
+    assert_eq!(status, 400);
+    for action in ["invoice", "ship"] {
+        let (status, doc) = post(&server, &admin, &format!("/rest/V1/order/{id}/{action}"), json!({})).await;
+        assert_eq!(status, 200, "{action}: {doc}");
+    }
+    let o = order(&server, &admin, id).await;
+    assert_eq!(o["state"], json!("complete"), "{o}");
+    let child = &o["items"][1];
+    assert_eq!((child["qty_invoiced"].clone(), child["qty_shipped"].clone()), (json!(2), json!(2)));
+    assert_eq!(physical(&server, &admin, "CFG-BLUE").await, json!(8));
+    let (status, memo) = post(&server, &admin, &format!("/rest/V1/order/{id}/refund"), json!({})).await;
+    assert_eq!(status, 200, "{memo}");
+    let o = order(&server, &admin, id).await;
+    assert_eq!((o["state"].clone(), o["items"][1]["qty_refunded"].clone()), (json!("closed"), json!(2)));
+
+    // Canceling compensates the line's reservation once, not once per row.
+    let second = place_items(&server, &[chosen(&red, 1)]).await;
+    assert_eq!(salable(&server, &admin, "CFG-RED").await, json!(9));
+    let (status, canceled) = post(&server, &admin, &format!("/rest/V1/orders/{second}/cancel"), json!({})).await;
+    assert_eq!((status, canceled), (200, json!(true)));
+    assert_eq!(salable(&server, &admin, "CFG-RED").await, json!(10));
+    let o = order(&server, &admin, second).await;
+    assert_eq!(o["items"][1]["qty_canceled"], json!(1), "{o}");
 }

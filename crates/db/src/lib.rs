@@ -329,6 +329,16 @@ pub trait Exec: Send {
         async move { self.fetch_optional(q).await?.map(|r| r.at(0)).transpose() }
     }
 
+    /// Runs a statement that must not wait for the caller's transaction: in a PostgreSQL
+    /// transaction it runs on a connection of its own and commits at once, so a hot row it
+    /// updates (an id counter) is locked for one statement, not until the caller commits.
+    /// What it writes stays even if the caller rolls back. Elsewhere (SQLite's single writer,
+    /// outside transactions) it is `fetch_all`. Never use it on a row the caller's
+    /// transaction has written: it would wait for that transaction (up to a 5 s lock timeout).
+    fn fetch_all_detached(&mut self, q: Query) -> impl Future<Output = Result<Vec<Row>, DbError>> + Send {
+        self.fetch_all(q)
+    }
+
     /// The first column of every row, converted.
     fn fetch_column<T: FromValue + Send>(&mut self, q: Query) -> impl Future<Output = Result<Vec<T>, DbError>> + Send {
         async move { self.fetch_all(q).await?.iter().map(|r| r.at(0)).collect() }
@@ -454,6 +464,13 @@ impl Exec for Tx {
         match &mut self.inner {
             TxInner::Sqlite(tx) => tx.fetch_all(q),
             TxInner::Postgres(tx) => tx.fetch_all(q).await,
+        }
+    }
+
+    async fn fetch_all_detached(&mut self, q: Query) -> Result<Vec<Row>, DbError> {
+        match &mut self.inner {
+            TxInner::Sqlite(tx) => tx.fetch_all(q),
+            TxInner::Postgres(tx) => tx.fetch_all_detached(q).await,
         }
     }
 

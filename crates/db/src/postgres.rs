@@ -12,8 +12,15 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub(crate) struct PgDb {
     pool: Pool,
+    /// A few connections of their own for statements that commit at once, outside the
+    /// caller's transaction (see `Exec::fetch_all_detached`); separate so that transactions
+    /// holding every pooled connection can still get them.
+    detached: Pool,
     watch: Arc<crate::changes::PgWatch>,
 }
+
+/// Connections in the detached pool.
+const DETACHED_CONNECTIONS: usize = 4;
 
 impl PgDb {
     pub(crate) fn connect(options: &PostgresOptions) -> Result<PgDb, DbError> {
@@ -23,19 +30,20 @@ impl PgDb {
         if config.get_application_name().is_none() {
             config.application_name("storegate");
         }
-        let manager = Manager::from_config(
-            config,
-            tokio_postgres::NoTls,
-            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        let pool = build_pool(config.clone(), options.max_connections.max(1), options)?;
+        // A detached statement waiting on a lock its own caller holds would wait for ever;
+        // the timeout turns such a mistake into an error. Detached commits need not wait for
+        // their WAL flush: any transaction that uses what they wrote commits durably later,
+        // and its flush covers the earlier WAL too; what no durable transaction used may be
+        // lost harmlessly. Without this, every id counter was held for an fsync per id.
+        let mut detached_config = config;
+        let options_text = format!(
+            "{} -c lock_timeout=5s -c synchronous_commit=off",
+            detached_config.get_options().unwrap_or_default()
         );
-        let pool = Pool::builder(manager)
-            .max_size(options.max_connections.max(1))
-            .wait_timeout(Some(options.connect_timeout))
-            .create_timeout(Some(options.connect_timeout))
-            .runtime(deadpool_postgres::Runtime::Tokio1)
-            .build()
-            .map_err(|e| DbError::Other(format!("cannot build pool: {e}")))?;
-        Ok(PgDb { pool, watch: Arc::new(crate::changes::PgWatch::new(options.clone())) })
+        detached_config.options(options_text.trim());
+        let detached = build_pool(detached_config, DETACHED_CONNECTIONS, options)?;
+        Ok(PgDb { pool, detached, watch: Arc::new(crate::changes::PgWatch::new(options.clone())) })
     }
 
     pub(crate) fn change_epoch(&self) -> Option<u64> {
@@ -48,11 +56,7 @@ impl PgDb {
     }
 
     async fn client(&self) -> Result<Object, DbError> {
-        self.pool.get().await.map_err(|e| match e {
-            deadpool_postgres::PoolError::Timeout(_) => DbError::Unavailable(format!("no connection available: {e}")),
-            deadpool_postgres::PoolError::Backend(be) => map_err(be),
-            other => DbError::Unavailable(other.to_string()),
-        })
+        get(&self.pool).await
     }
 
     pub(crate) async fn fetch_all(&self, q: Query) -> Result<Vec<Row>, DbError> {
@@ -74,8 +78,28 @@ impl PgDb {
     pub(crate) async fn begin(&self) -> Result<PgTx, DbError> {
         let client = self.client().await?;
         client.batch_execute("BEGIN").await.map_err(map_err)?;
-        Ok(PgTx { client: Some(client), watch: self.watch.clone() })
+        Ok(PgTx { client: Some(client), detached: self.detached.clone(), watch: self.watch.clone() })
     }
+}
+
+fn build_pool(config: tokio_postgres::Config, size: usize, options: &PostgresOptions) -> Result<Pool, DbError> {
+    let manager =
+        Manager::from_config(config, tokio_postgres::NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+    Pool::builder(manager)
+        .max_size(size)
+        .wait_timeout(Some(options.connect_timeout))
+        .create_timeout(Some(options.connect_timeout))
+        .runtime(deadpool_postgres::Runtime::Tokio1)
+        .build()
+        .map_err(|e| DbError::Other(format!("cannot build pool: {e}")))
+}
+
+async fn get(pool: &Pool) -> Result<Object, DbError> {
+    pool.get().await.map_err(|e| match e {
+        deadpool_postgres::PoolError::Timeout(_) => DbError::Unavailable(format!("no connection available: {e}")),
+        deadpool_postgres::PoolError::Backend(be) => map_err(be),
+        other => DbError::Unavailable(other.to_string()),
+    })
 }
 
 /// One pooled connection for several reads in a row.
@@ -93,6 +117,7 @@ impl PgReader {
 /// background task before the connection returns to the pool.
 pub(crate) struct PgTx {
     client: Option<Object>,
+    detached: Pool,
     watch: Arc<crate::changes::PgWatch>,
 }
 
@@ -111,6 +136,14 @@ impl PgTx {
 
     pub(crate) async fn execute_script(&mut self, script: &str) -> Result<(), DbError> {
         self.client().batch_execute(script).await.map_err(map_err)
+    }
+
+    /// Runs `q` on a detached connection, where it commits at once.
+    pub(crate) async fn fetch_all_detached(&mut self, q: Query) -> Result<Vec<Row>, DbError> {
+        let client = get(&self.detached).await?;
+        let rows = query(&client, &q).await;
+        self.watch.bump();
+        rows
     }
 
     pub(crate) async fn commit(mut self) -> Result<(), DbError> {

@@ -134,7 +134,7 @@ pub async fn initiate(
          and your password will stay the same.\n\nCustomer ID: {customer_id}\nReset token: {token}\n",
         RESET_LINK_LIFETIME.whole_hours()
     );
-    let id = ids::next(ex, tenant, "mail_outbox").await.storage()?;
+    let id = ids::next_detached(ex, tenant, "mail_outbox").await.storage()?;
     ex.execute(sql!(
         "INSERT INTO mail_outbox (tenant_id, id, template, recipient, subject, body, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)",

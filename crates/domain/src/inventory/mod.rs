@@ -357,7 +357,7 @@ async fn insert_reservations(
     if entries.is_empty() {
         return Ok(());
     }
-    let first = ids::reserve(tx, tenant, "inventory_reservation", entries.len() as i64).await.storage()?;
+    let first = ids::reserve_detached(tx, tenant, "inventory_reservation", entries.len() as i64).await.storage()?;
     let metadata = object.metadata();
     let rows = entries
         .iter()

@@ -157,7 +157,7 @@ async fn insert_quote(
     masked: Option<String>,
     customer: Option<&CustomerRow>,
 ) -> Result<i64, ApiError> {
-    let id = ids::next(ex, tenant, "quotes").await.storage()?;
+    let id = ids::next_detached(ex, tenant, "quotes").await.storage()?;
     let now = clock::now_text();
     ex.execute(sql!(
         "INSERT INTO quotes (tenant_id, id, store_id, masked_id, customer_id, customer_group_id, customer_email, \
@@ -551,7 +551,7 @@ async fn write_item(
             item.id
         }
         None => {
-            let id = ids::next(ex, tenant, "quote_items").await.storage()?;
+            let id = ids::next_detached(ex, tenant, "quote_items").await.storage()?;
             ex.execute(sql!(
                 "INSERT INTO quote_items (tenant_id, id, quote_id, product_id, parent_product_id, sku, name, product_type, \
                  qty, price, tax_class_id, weight, options, created_at, updated_at) \
@@ -678,7 +678,7 @@ pub async fn set_address(
     ))
     .await
     .storage()?;
-    let id = ids::next(ex, tenant, "quote_addresses").await.storage()?;
+    let id = ids::next_detached(ex, tenant, "quote_addresses").await.storage()?;
     let mut values: Vec<Value> = vec![tenant.0.into(), id.into(), quote_id.into()];
     values.extend(address.values(crypto)?);
     values.push(address.same_as_billing.into());

@@ -194,7 +194,7 @@ pub async fn queue_mail(
     subject: &str,
     body: &str,
 ) -> Result<(), ApiError> {
-    let id = ids::next(ex, tenant, "mail_outbox").await.storage()?;
+    let id = ids::next_detached(ex, tenant, "mail_outbox").await.storage()?;
     ex.execute(sql!(
         "INSERT INTO mail_outbox (tenant_id, id, template, recipient, subject, body, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)",
@@ -741,8 +741,8 @@ const ITEM_COLUMNS: &[&str] = &[
 /// id comes from the store's sequence of the document type.
 pub async fn insert_document(ex: &mut impl Exec, tenant: TenantId, d: &mut Document) -> Result<i64, ApiError> {
     let kind = d.doc_type.name();
-    d.id = ids::next(ex, tenant, d.doc_type.table()).await.storage()?;
-    let n = ids::next(ex, tenant, &format!("{kind}_increment_{}", d.store_id)).await.storage()?;
+    d.id = ids::next_detached(ex, tenant, d.doc_type.table()).await.storage()?;
+    let n = ids::next_detached(ex, tenant, &format!("{kind}_increment_{}", d.store_id)).await.storage()?;
     d.increment_id = if d.store_id > 1 { format!("{}{n:09}", d.store_id) } else { format!("{n:09}") };
     let now = clock::now_text();
     d.created_at = now.clone();
@@ -778,7 +778,7 @@ pub async fn insert_document(ex: &mut impl Exec, tenant: TenantId, d: &mut Docum
     }
     insert_rows(ex, d.doc_type.table(), &columns, vec![values]).await.storage()?;
     if !d.items.is_empty() {
-        let first = ids::reserve(ex, tenant, "sales_document_items", d.items.len() as i64).await.storage()?;
+        let first = ids::reserve_detached(ex, tenant, "sales_document_items", d.items.len() as i64).await.storage()?;
         let mut columns = vec!["tenant_id", "id", "doc_type", "parent_id"];
         columns.extend_from_slice(ITEM_COLUMNS);
         let mut rows = Vec::new();
@@ -828,7 +828,7 @@ pub async fn add_comment(
     doc_type: DocType,
     mut c: Comment,
 ) -> Result<Comment, ApiError> {
-    c.id = ids::next(ex, tenant, "sales_document_comments").await.storage()?;
+    c.id = ids::next_detached(ex, tenant, "sales_document_comments").await.storage()?;
     c.created_at = clock::now_text();
     ex.execute(sql!(
         "INSERT INTO sales_document_comments (tenant_id, id, doc_type, parent_id, comment, is_customer_notified, \
@@ -848,7 +848,7 @@ pub async fn add_comment(
 }
 
 pub async fn insert_track(ex: &mut impl Exec, tenant: TenantId, mut t: Track) -> Result<Track, ApiError> {
-    t.id = ids::next(ex, tenant, "sales_shipment_tracks").await.storage()?;
+    t.id = ids::next_detached(ex, tenant, "sales_shipment_tracks").await.storage()?;
     t.created_at = clock::now_text();
     t.updated_at = t.created_at.clone();
     ex.execute(sql!(

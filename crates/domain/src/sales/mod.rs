@@ -437,7 +437,7 @@ pub async fn histories(ex: &mut impl Exec, tenant: TenantId, order_id: i64) -> R
 
 /// Appends a status history row.
 pub async fn add_history(ex: &mut impl Exec, tenant: TenantId, h: &StatusHistory) -> Result<i64, ApiError> {
-    let id = ids::next(ex, tenant, "sales_order_status_history").await.storage()?;
+    let id = ids::next_detached(ex, tenant, "sales_order_status_history").await.storage()?;
     ex.execute(sql!(
         "INSERT INTO sales_order_status_history (tenant_id, id, order_id, comment, status, is_customer_notified, \
          is_visible_on_front, entity_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -459,7 +459,7 @@ pub async fn add_history(ex: &mut impl Exec, tenant: TenantId, h: &StatusHistory
 /// The next increment id of a store view's order sequence: `000000001` for store 1, the
 /// store id before nine digits for the others (`2000000001`), as Magento numbers them.
 pub async fn next_increment_id(ex: &mut impl Exec, tenant: TenantId, store_id: i64) -> Result<String, ApiError> {
-    let n = ids::next(ex, tenant, &format!("order_increment_{store_id}")).await.storage()?;
+    let n = ids::next_detached(ex, tenant, &format!("order_increment_{store_id}")).await.storage()?;
     Ok(if store_id > 1 { format!("{store_id}{n:09}") } else { format!("{n:09}") })
 }
 
@@ -475,7 +475,7 @@ fn protect_code() -> String {
 /// and an empty `protect_code` a random one.
 pub async fn insert(ex: &mut impl Exec, tenant: TenantId, crypto: &Crypto, order: &mut Order) -> Result<i64, ApiError> {
     if order.id == 0 {
-        order.id = ids::next(ex, tenant, "sales_orders").await.storage()?;
+        order.id = ids::next_detached(ex, tenant, "sales_orders").await.storage()?;
     }
     if order.increment_id.is_empty() {
         order.increment_id = next_increment_id(ex, tenant, order.store_id).await?;
@@ -532,7 +532,7 @@ pub async fn insert(ex: &mut impl Exec, tenant: TenantId, crypto: &Crypto, order
     insert_rows(ex, "sales_orders", &columns, vec![values]).await.storage()?;
 
     if !order.items.is_empty() {
-        let first = ids::reserve(ex, tenant, "sales_order_items", order.items.len() as i64).await.storage()?;
+        let first = ids::reserve_detached(ex, tenant, "sales_order_items", order.items.len() as i64).await.storage()?;
         let mut columns: Vec<&str> = ITEM_FIELDS.split(", ").map(str::trim).collect();
         columns.insert(0, "tenant_id");
         columns.extend_from_slice(ITEM_AMOUNTS);
@@ -576,7 +576,7 @@ pub async fn insert(ex: &mut impl Exec, tenant: TenantId, crypto: &Crypto, order
     let order_id = order.id;
     let customer_id = order.customer_id;
     for a in [order.billing_address.as_mut(), order.shipping_address.as_mut()].into_iter().flatten() {
-        a.id = ids::next(ex, tenant, "sales_order_addresses").await.storage()?;
+        a.id = ids::next_detached(ex, tenant, "sales_order_addresses").await.storage()?;
         a.customer_id = customer_id;
         let mut columns = vec!["tenant_id", "id", "order_id", "customer_id"];
         columns.extend_from_slice(address::COLUMNS);
@@ -586,7 +586,7 @@ pub async fn insert(ex: &mut impl Exec, tenant: TenantId, crypto: &Crypto, order
     }
 
     if let Some(p) = order.payment.as_mut() {
-        p.id = ids::next(ex, tenant, "sales_order_payments").await.storage()?;
+        p.id = ids::next_detached(ex, tenant, "sales_order_payments").await.storage()?;
         p.order_id = order_id;
         let mut columns = vec!["tenant_id", "id", "order_id", "method", "title", "po_number", "last_trans_id"];
         columns.extend_from_slice(PAYMENT_AMOUNTS);
@@ -622,7 +622,7 @@ pub async fn publish(
     topic: &str,
     payload: &serde_json::Value,
 ) -> Result<(), ApiError> {
-    let id = ids::next(ex, tenant, "event_outbox").await.storage()?;
+    let id = ids::next_detached(ex, tenant, "event_outbox").await.storage()?;
     ex.execute(sql!(
         "INSERT INTO event_outbox (tenant_id, id, topic, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
         tenant.0,

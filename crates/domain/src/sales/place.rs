@@ -299,20 +299,7 @@ pub async fn place(
     let stock_id = inventory::stock_for_website(tx, tenant, view.website_id).await?;
     let lines: Vec<inventory::Line> =
         quote.items.iter().map(|i| inventory::Line { sku: i.sku.clone(), qty: i.qty }).collect();
-    order.id = ids::next(tx, tenant, "sales_orders").await.storage()?;
-    inventory::reserve(
-        tx,
-        tenant,
-        stock_id,
-        &lines,
-        &ReservationObject {
-            event_type: "order_placed".into(),
-            object_type: "order".into(),
-            object_id: order.id.to_string(),
-            object_increment_id: order.increment_id.clone(),
-        },
-    )
-    .await?;
+    order.id = ids::next_detached(tx, tenant, "sales_orders").await.storage()?;
     let order_id = insert(tx, tenant, crypto, &mut order).await?;
     quote::deactivate(tx, tenant, quote.id, &order.increment_id).await?;
     pricing::record_usage(tx, tenant, t, quote.customer_id).await?;
@@ -333,6 +320,21 @@ pub async fn place(
     )
     .await?;
     queue_confirmation(tx, tenant, crypto, &order).await?;
+    // Last, so that on PostgreSQL the SKUs' rows it locks are held only until the commit
+    // that follows: concurrent checkouts of one SKU queue on that lock.
+    inventory::reserve(
+        tx,
+        tenant,
+        stock_id,
+        &lines,
+        &ReservationObject {
+            event_type: "order_placed".into(),
+            object_type: "order".into(),
+            object_id: order.id.to_string(),
+            object_increment_id: order.increment_id.clone(),
+        },
+    )
+    .await?;
     Ok(order_id)
 }
 
@@ -369,7 +371,7 @@ async fn queue_confirmation(
         order.amount("grand_total").round_dp(2),
         order.currency_code
     ));
-    let id = ids::next(ex, tenant, "mail_outbox").await.storage()?;
+    let id = ids::next_detached(ex, tenant, "mail_outbox").await.storage()?;
     ex.execute(sql!(
         "INSERT INTO mail_outbox (tenant_id, id, template, recipient, subject, body, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)",

@@ -32,6 +32,7 @@ migrations! {
     5 "pricing";
     6 "catalog_read_indexes";
     7 "sales_documents";
+    8 "integrations";
 }
 
 impl Migration {

@@ -20,6 +20,7 @@ mod directory;
 mod errors;
 mod helpers;
 mod import;
+mod integrations;
 mod inventory;
 mod observability;
 mod order_lifecycle;

@@ -146,7 +146,22 @@ fn fail(app: &App, surface: Surface, e: &ApiError, request_id: &str, operation: 
     if e.code.status() >= 500 {
         tracing::error!(request_id, operation, error = %e, "request failed");
     }
+    if operation.is_some_and(|id| id.starts_with("oauth.token.")) {
+        return oauth_problem(app, e, request_id);
+    }
     render::error(surface, e, app.compat, request_id)
+}
+
+/// The token exchange answers errors as Magento's token controllers do: form-encoded
+/// `oauth_problem=<message>` (placeholders filled in), 401 or 400.
+fn oauth_problem(app: &App, e: &ApiError, request_id: &str) -> Response {
+    let status = StatusCode::from_u16(app.compat.status(e.code)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let message = if status.is_server_error() { format!("internal_error&report_id={request_id}") } else { e.message() };
+    let body = format!("oauth_problem={}", storegate_domain::oauth::signature::encode(&message));
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+    r
 }
 
 /// Everything after routing; answers who called (anonymous if that was never established)

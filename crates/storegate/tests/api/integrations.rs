@@ -267,8 +267,11 @@ async fn expired_handshake_credentials_are_refused() {
     let mut sign = Sign::new(&consumer, SignatureMethod::HmacSha256);
     sign.token = None;
     let (status, _, text) = exchange(&server, "/oauth/token/request", &sign).await;
-    assert_eq!(status, 401, "{text}");
-    assert!(text.contains("Consumer key has expired"), "{text}");
+    assert_eq!((status, text.as_str()), (401, "oauth_problem=Consumer%20key%20has%20expired"));
+    // Unsigned: only a signed consumer may exchange tokens.
+    let r = server.client.post(server.url("/oauth/token/request")).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(r.text().await.unwrap().starts_with("oauth_problem="));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -55,6 +55,9 @@ pub struct OutboundClient {
 
 impl OutboundClient {
     pub fn new(policy: Policy) -> OutboundClient {
+        // reqwest is built without a default TLS provider; ring is installed once per process
+        // (a second install, or one by another component, is fine to ignore).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
@@ -257,9 +260,14 @@ mod tests {
         assert_eq!(ok.body, "k=a+b%26c");
         let e = client.post_form(&format!("http://{addr}/bad"), &[], t).await.unwrap_err();
         assert!(matches!(e, OutboundError::Status { status: 502, .. }), "{e}");
-        // A port nobody listens on: refused.
+        // A port nobody listens on: refused, over http and https alike.
         let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-        let e = client.post_form(&format!("http://{closed}/x"), &[], t).await.unwrap_err();
-        assert!(matches!(e, OutboundError::Connect(_)), "{e}");
+        for scheme in ["http", "https"] {
+            let e = client.post_form(&format!("{scheme}://{closed}/x"), &[], t).await.unwrap_err();
+            assert!(matches!(e, OutboundError::Connect(_)), "{scheme}: {e}");
+        }
+        // TLS to a plain-HTTP server fails as a connection failure, not a panic.
+        let e = client.post_form(&format!("https://{addr}/ok"), &[], t).await.unwrap_err();
+        assert!(matches!(e, OutboundError::Connect(_) | OutboundError::Other(_)), "{e}");
     }
 }

@@ -55,9 +55,6 @@ pub struct OutboundClient {
 
 impl OutboundClient {
     pub fn new(policy: Policy) -> OutboundClient {
-        // reqwest is built without a default TLS provider; ring is installed once per process
-        // (a second install, or one by another component, is fine to ignore).
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()

@@ -438,3 +438,61 @@ async fn requests_oauthlib_signs_requests_the_server_accepts() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && stdout.contains("ALL OK"), "requests-oauthlib failed:\n{stdout}\n{stderr}");
 }
+
+/// Form-encoded body parameters are part of the base string; malformed protocol
+/// parameters get Magento's errors; a consumer without an access token reaches nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn signatures_cover_form_bodies_and_protocol_errors_are_magentos() {
+    let server = TestServer::start().await;
+    let creds = activate_locally(&server, "forms", &["Magento_Catalog::products"]);
+    let url = server.url("/rest/V1/products");
+    let post_form = |header: String| {
+        server
+            .client
+            .post(&url)
+            .header("Authorization", header)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("sku=FORM+1&qty=2")
+            .send()
+    };
+    // Signed over the body's parameters: authenticated, then refused for its content type
+    // (Magento routes take JSON), not for its signature.
+    let mut sign = Sign::new(&creds, SignatureMethod::HmacSha256);
+    sign.extra = vec![("sku", "FORM 1".into()), ("qty", "2".into())];
+    let header = sign.header("POST", &url).replace(", sku=\"FORM%201\", qty=\"2\"", "");
+    let (status, body) = status_json(post_form(header).await.unwrap()).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["message"], "Server cannot understand Content-Type HTTP header media type %1");
+    // Signed without them: the signature does not match.
+    let header = Sign::new(&creds, SignatureMethod::HmacSha256).header("POST", &url);
+    let (status, body) = status_json(post_form(header).await.unwrap()).await;
+    assert_eq!((status, body["message"].as_str()), (401, Some("The signature is invalid. Verify and try again.")));
+    // Missing parameters are reported together.
+    let r = server.client.get(&url).header("Authorization", "OAuth oauth_consumer_key=\"x\"").send().await.unwrap();
+    let (status, body) = status_json(r).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["message"], "One or more input exceptions have occurred.");
+    assert_eq!(body["errors"].as_array().map(Vec::len), Some(4), "{body}");
+    // A version other than 1.0, a token of the wrong length, an unknown token.
+    let mut sign = Sign::new(&creds, SignatureMethod::HmacSha256);
+    let header = sign.header("GET", &url).replace("oauth_version=\"1.0\"", "oauth_version=\"2.0\"");
+    let (status, body) =
+        status_json(server.client.get(&url).header("Authorization", header).send().await.unwrap()).await;
+    assert_eq!((status, body["message"].as_str()), (400, Some("The \"%1\" Oauth version isn't supported.")));
+    sign.token = Some("short");
+    let (status, body) = signed(&server, Method::GET, "/rest/V1/products", &sign, None).await;
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (400, Some("The token length is invalid. Check the length and try again."))
+    );
+    let unknown = "u".repeat(32);
+    let mut sign = Sign::new(&creds, SignatureMethod::HmacSha256);
+    sign.token = Some(&unknown);
+    let (status, body) = signed(&server, Method::GET, "/rest/V1/products", &sign, None).await;
+    assert_eq!((status, body["message"].as_str()), (401, Some("Specified token does not exist")));
+    // Signed by the consumer alone (the handshake's first step): no Magento route.
+    let mut sign = Sign::new(&creds, SignatureMethod::HmacSha256);
+    sign.token = None;
+    let (status, _) = signed(&server, Method::GET, "/rest/V1/products", &sign, None).await;
+    assert_eq!(status, 401, "the consumer of an integration activated without an endpoint has no handshake");
+}

@@ -60,10 +60,19 @@ pub struct ActivateArgs {
     pub timeout: Duration,
 }
 
+/// What every activation needs besides the integration.
+struct Store<'a> {
+    config: &'a Config,
+    db: Db,
+    tenant: TenantId,
+    crypto: Crypto,
+}
+
 pub async fn run(config: &Config, cmd: IntegrationCommand) -> anyhow::Result<()> {
     let startup::Prepared { db, boot, crypto, .. } = startup::prepare(config).await?;
     announce_generated_password(&boot);
     let tenant = boot.tenant;
+    let store = Store { config, db: db.clone(), tenant, crypto: crypto.clone() };
     match cmd {
         IntegrationCommand::Create { name, resources, all, endpoint, identity_link } => {
             let new = NewIntegration { name, resources, all, endpoint, identity_link };
@@ -85,12 +94,12 @@ pub async fn run(config: &Config, cmd: IntegrationCommand) -> anyhow::Result<()>
         IntegrationCommand::Activate(args) => {
             let mut tx = db.begin().await.storage().map_err(fail)?;
             let found = integration::for_activation(&mut tx, tenant, &args.name).await.map_err(fail)?;
-            activate(config, &db, tenant, &crypto, tx, found, &args, "activated").await?;
+            activate(&store, tx, found, &args, "activated").await?;
         }
         IntegrationCommand::Reauthorize(args) => {
             let mut tx = db.begin().await.storage().map_err(fail)?;
             let found = integration::reauthorize(&mut tx, tenant, &args.name).await.map_err(fail)?;
-            activate(config, &db, tenant, &crypto, tx, found, &args, "reauthorized").await?;
+            activate(&store, tx, found, &args, "reauthorized").await?;
         }
         IntegrationCommand::Delete { name } => {
             let mut tx = db.begin().await.storage().map_err(fail)?;
@@ -107,17 +116,15 @@ pub async fn run(config: &Config, cmd: IntegrationCommand) -> anyhow::Result<()>
 /// Finishes `activate` or `reauthorize` inside `tx`: locally for an integration without an
 /// endpoint, by the endpoint handshake otherwise. The transaction commits before the POST,
 /// as the endpoint may start the token exchange before it answers.
-#[allow(clippy::too_many_arguments)]
 async fn activate(
-    config: &Config,
-    db: &Db,
-    tenant: TenantId,
-    crypto: &Crypto,
+    store: &Store<'_>,
     mut tx: storegate_db::Tx,
     found: Integration,
     args: &ActivateArgs,
     verb: &str,
 ) -> anyhow::Result<()> {
+    let Store { config, db, tenant, crypto } = store;
+    let tenant = *tenant;
     let name = found.name.clone();
     let operation = format!("cli.integration.{}", if verb == "activated" { "activate" } else { "reauthorize" });
     if found.endpoint.is_none() {

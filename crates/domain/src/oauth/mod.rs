@@ -101,50 +101,57 @@ pub async fn authenticate(
     crypto: &Crypto,
     req: &SignedRequest,
 ) -> Result<Principal, ApiError> {
+    let method = check_protocol(req)?;
+    let mut ex = db.clone();
+    let consumer = consumer_by_key(&mut ex, tenant, crypto, req.get("oauth_consumer_key").unwrap_or("")).await?;
+    check_timestamp(req.get("oauth_timestamp").unwrap_or(""), req.now)?;
+    record_nonce(&mut ex, tenant, consumer.id, req.get("oauth_nonce").unwrap_or(""), req.now).await?;
+    let Some(token) = req.get("oauth_token") else {
+        // The request-token step: signed by the consumer alone, within the handshake window.
+        check_handshake_window(&consumer)?;
+        return verified(req, method, &consumer.secret, "", handshake(tenant, &consumer, None));
+    };
+    let token = token_by_value(&mut ex, tenant, crypto, consumer.id, token).await?;
+    if token.kind == "request" {
+        check_request_token(req, &consumer, &token)?;
+        return verified(req, method, &consumer.secret, &token.secret, handshake(tenant, &consumer, Some(token.id)));
+    }
+    if token.revoked {
+        return Err(ApiError::new(ErrorCode::OauthTokenRevoked));
+    }
+    if !req.signature_matches(method, &consumer.secret, &token.secret) {
+        return Err(ApiError::new(ErrorCode::OauthSignatureInvalid));
+    }
+    integration::principal(&mut ex, tenant, consumer.integration_id).await
+}
+
+/// The checks that need no storage: version, required parameters, token length, method.
+fn check_protocol(req: &SignedRequest) -> Result<SignatureMethod, ApiError> {
     if let Some(version) = req.get("oauth_version")
         && version != "1.0"
     {
         return Err(ApiError::positional(ErrorCode::OauthVersionRejected, [version]));
     }
     req.require(REQUIRED)?;
-    let token = req.get("oauth_token");
-    if token.is_some_and(|t| t.len() != TOKEN_LENGTH) {
+    if req.get("oauth_token").is_some_and(|t| t.len() != TOKEN_LENGTH) {
         return Err(ApiError::new(ErrorCode::OauthTokenLength));
     }
-    let method = SignatureMethod::parse(req.get("oauth_signature_method").unwrap_or(""))?;
-    let mut ex = db.clone();
-    let consumer = consumer_by_key(&mut ex, tenant, crypto, req.get("oauth_consumer_key").unwrap_or("")).await?;
-    check_timestamp(req.get("oauth_timestamp").unwrap_or(""), req.now)?;
-    record_nonce(&mut ex, tenant, consumer.id, req.get("oauth_nonce").unwrap_or(""), req.now).await?;
-    let Some(token) = token else {
-        // The request-token step: signed by the consumer alone, within the handshake window.
-        check_handshake_window(&consumer)?;
-        return verified(req, method, &consumer.secret, "", handshake(tenant, &consumer, None));
-    };
-    let token = token_by_value(&mut ex, tenant, crypto, consumer.id, token).await?;
-    match token.kind.as_str() {
-        "request" => {
-            req.require(&["oauth_verifier"])?;
-            check_handshake_window(&consumer)?;
-            if token.used {
-                return Err(ApiError::new(ErrorCode::OauthTokenUsed));
-            }
-            let verifier = tokens::hash(req.get("oauth_verifier").unwrap_or(""));
-            if !consumer.verifier_hash.as_deref().is_some_and(|h| signature::constant_time_eq(h, &verifier)) {
-                return Err(ApiError::new(ErrorCode::OauthVerifierInvalid));
-            }
-            verified(req, method, &consumer.secret, &token.secret, handshake(tenant, &consumer, Some(token.id)))
-        }
-        _ => {
-            if token.revoked {
-                return Err(ApiError::new(ErrorCode::OauthTokenRevoked));
-            }
-            if !req.signature_matches(method, &consumer.secret, &token.secret) {
-                return Err(ApiError::new(ErrorCode::OauthSignatureInvalid));
-            }
-            integration::principal(&mut ex, tenant, consumer.integration_id).await
-        }
+    SignatureMethod::parse(req.get("oauth_signature_method").unwrap_or(""))
+}
+
+/// The access-token step: the verifier is present and right, the request token unspent,
+/// the consumer still within its handshake window.
+fn check_request_token(req: &SignedRequest, consumer: &Consumer, token: &Token) -> Result<(), ApiError> {
+    req.require(&["oauth_verifier"])?;
+    check_handshake_window(consumer)?;
+    if token.used {
+        return Err(ApiError::new(ErrorCode::OauthTokenUsed));
     }
+    let verifier = tokens::hash(req.get("oauth_verifier").unwrap_or(""));
+    if !consumer.verifier_hash.as_deref().is_some_and(|h| signature::constant_time_eq(h, &verifier)) {
+        return Err(ApiError::new(ErrorCode::OauthVerifierInvalid));
+    }
+    Ok(())
 }
 
 fn verified(

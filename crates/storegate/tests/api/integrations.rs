@@ -166,6 +166,13 @@ async fn handshake(server: &TestServer, form: &HashMap<String, String>, method: 
     let (status, request, text) = exchange(server, "/oauth/token/request", &sign).await;
     assert_eq!(status, 200, "{text}");
     assert_eq!(request["oauth_token"].len(), 32);
+    // A wrong verifier is refused without spending the request token.
+    let mut wrong = Sign::new(&consumer, method);
+    wrong.token = Some(&request["oauth_token"]);
+    wrong.token_secret = &request["oauth_token_secret"];
+    wrong.extra = vec![("oauth_verifier", "v".repeat(32))];
+    let (status, _, text) = exchange(server, "/oauth/token/access", &wrong).await;
+    assert_eq!((status, text.as_str()), (401, "oauth_problem=Verifier%20is%20invalid"));
     let mut sign = Sign::new(&consumer, method);
     sign.token = Some(&request["oauth_token"]);
     sign.token_secret = &request["oauth_token_secret"];
@@ -178,7 +185,7 @@ async fn handshake(server: &TestServer, form: &HashMap<String, String>, method: 
     again.token_secret = &request["oauth_token_secret"];
     again.extra = vec![("oauth_verifier", form["oauth_verifier"].clone())];
     let (status, _, text) = exchange(server, "/oauth/token/access", &again).await;
-    assert_eq!(status, 401, "{text}");
+    assert_eq!((status, text.as_str()), (401, "oauth_problem=Token%20is%20already%20being%20used"));
     Creds { token: access["oauth_token"].clone(), token_secret: access["oauth_token_secret"].clone(), ..consumer }
 }
 

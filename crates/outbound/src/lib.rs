@@ -54,15 +54,16 @@ pub struct OutboundClient {
 }
 
 impl OutboundClient {
-    pub fn new(policy: Policy) -> OutboundClient {
+    /// Fails only when the TLS stack cannot be set up (no usable certificate store).
+    pub fn new(policy: Policy) -> Result<OutboundClient, OutboundError> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .dns_resolver(Arc::new(CheckedResolver { policy }))
             .user_agent(concat!("storegate/", env!("CARGO_PKG_VERSION")))
             .build()
-            .expect("the outbound HTTP client builds");
-        OutboundClient { client, policy }
+            .map_err(|e| OutboundError::Other(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(OutboundClient { client, policy })
     }
 
     /// POSTs `fields` form-encoded; answers the reply if it is 2xx within `timeout`.
@@ -231,7 +232,7 @@ mod tests {
 
     #[tokio::test]
     async fn private_targets_are_refused_before_connecting() {
-        let client = OutboundClient::new(Policy::default());
+        let client = OutboundClient::new(Policy::default()).unwrap();
         let t = Duration::from_secs(2);
         let e = client.post_form("http://127.0.0.1:9/x", &[("a", "b")], t).await.unwrap_err();
         assert!(matches!(e, OutboundError::Forbidden(_)), "{e}");
@@ -251,7 +252,7 @@ mod tests {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await });
-        let client = OutboundClient::new(Policy { allow_private: true });
+        let client = OutboundClient::new(Policy { allow_private: true }).unwrap();
         let t = Duration::from_secs(5);
         let ok = client.post_form(&format!("http://{addr}/ok"), &[("k", "a b&c")], t).await.unwrap();
         assert_eq!(ok.body, "k=a+b%26c");

@@ -14,7 +14,7 @@ use storegate_db::Db;
 use storegate_domain::StorageResult;
 use storegate_domain::crypto::Crypto;
 use storegate_domain::integration::{self, Credentials, Integration, NewIntegration};
-use storegate_outbound::{OutboundClient, Policy};
+use storegate_outbound::{OutboundClient, OutboundError, Policy};
 use storegate_types::TenantId;
 
 #[derive(Debug, Subcommand)]
@@ -145,9 +145,11 @@ async fn activate(
         ("oauth_verifier", handshake.verifier.as_str()),
     ];
     let policy = Policy { allow_private: args.allow_private_endpoints.unwrap_or(false) };
-    let posted = OutboundClient::new(policy).post_form(&handshake.endpoint, &fields, args.timeout).await;
+    let posted = OutboundClient::new(policy)?.post_form(&handshake.endpoint, &fields, args.timeout).await;
+    // The endpoint's own reply body stays out of the audit log: it is third-party text.
     let outcome = match &posted {
         Ok(answer) => format!("the endpoint answered HTTP {}", answer.status),
+        Err(OutboundError::Status { status, .. }) => format!("the endpoint answered HTTP {status}"),
         Err(e) => format!("posting to the endpoint failed: {e}"),
     };
     let sentence = format!("the command line {verb} integration {name} by its endpoint; {outcome}");

@@ -123,16 +123,7 @@ pub async fn create(
         }
         Err(e) => return Err(crate::storage(e)),
     }
-    for r in &resources {
-        ex.execute(sql!(
-            "INSERT INTO integration_resources (tenant_id, integration_id, resource) VALUES ($1, $2, $3)",
-            tenant.0,
-            id,
-            r.id()
-        ))
-        .await
-        .storage()?;
-    }
+    replace_resources(ex, tenant, id, &resources).await?;
     let consumer_id = ids::next(ex, tenant, "oauth_consumer").await.storage()?;
     let consumer_key = oauth::random_token();
     ex.execute(sql!(
@@ -148,6 +139,76 @@ pub async fn create(
     .await
     .storage()?;
     find(ex, tenant, name).await?.ok_or_else(|| not_found(name))
+}
+
+/// What `integration update` changes; `None` keeps the current value.
+#[derive(Debug, Clone, Default)]
+pub struct IntegrationChanges {
+    /// New resources (replacing the old ones), or `all`.
+    pub resources: Option<Vec<String>>,
+    pub all: bool,
+    pub endpoint: Option<String>,
+    pub identity_link: Option<String>,
+}
+
+/// Changes an integration. New resources apply to its live token at once (grants are read
+/// per request), as Magento's admin does on save.
+pub async fn update(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    name: &str,
+    changes: &IntegrationChanges,
+) -> Result<Integration, ApiError> {
+    let found = find(ex, tenant, name).await?.ok_or_else(|| not_found(name))?;
+    check_url("endpoint", changes.endpoint.as_deref())?;
+    check_url("identity_link_url", changes.identity_link.as_deref())?;
+    // Whether the integration holds every resource now; `None` when resources are unchanged.
+    let mut all_now = None;
+    if changes.all || changes.resources.is_some() {
+        let wanted = NewIntegration {
+            resources: changes.resources.clone().unwrap_or_default(),
+            all: changes.all,
+            ..NewIntegration::default()
+        };
+        let resources = checked_resources(&wanted)?;
+        replace_resources(ex, tenant, found.id, &resources).await?;
+        all_now = Some(resources.contains(&AclResource::BackendAll));
+    }
+    ex.execute(sql!(
+        "UPDATE integrations SET endpoint = COALESCE($1, endpoint), identity_link = COALESCE($2, identity_link), \
+         all_resources = COALESCE($3, all_resources), updated_at = $4 WHERE tenant_id = $5 AND id = $6",
+        changes.endpoint.clone(),
+        changes.identity_link.clone(),
+        all_now,
+        clock::now_text(),
+        tenant.0,
+        found.id
+    ))
+    .await
+    .storage()?;
+    find(ex, tenant, name).await?.ok_or_else(|| not_found(name))
+}
+
+async fn replace_resources(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    id: i64,
+    resources: &[AclResource],
+) -> Result<(), ApiError> {
+    ex.execute(sql!("DELETE FROM integration_resources WHERE tenant_id = $1 AND integration_id = $2", tenant.0, id))
+        .await
+        .storage()?;
+    for r in resources {
+        ex.execute(sql!(
+            "INSERT INTO integration_resources (tenant_id, integration_id, resource) VALUES ($1, $2, $3)",
+            tenant.0,
+            id,
+            r.id()
+        ))
+        .await
+        .storage()?;
+    }
+    Ok(())
 }
 
 pub async fn find(ex: &mut impl Exec, tenant: TenantId, name: &str) -> Result<Option<Integration>, ApiError> {

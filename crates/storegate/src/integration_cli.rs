@@ -1,4 +1,5 @@
-//! `storegate integration …`: create, list, activate, reauthorize and delete integrations.
+//! `storegate integration …`: create, update, list, activate, reauthorize and delete
+//! integrations.
 //! Activation follows Magento: without an endpoint the store issues the access token and
 //! shows the four credentials; with one it posts the consumer credentials and a verifier
 //! to the endpoint, and the integration then runs the OAuth 1.0a token exchange
@@ -13,7 +14,7 @@ use std::time::Duration;
 use storegate_db::Db;
 use storegate_domain::StorageResult;
 use storegate_domain::crypto::Crypto;
-use storegate_domain::integration::{self, Credentials, Integration, NewIntegration};
+use storegate_domain::integration::{self, Credentials, Integration, IntegrationChanges, NewIntegration};
 use storegate_outbound::{OutboundClient, OutboundError, Policy};
 use storegate_types::TenantId;
 
@@ -33,6 +34,21 @@ pub enum IntegrationCommand {
         #[arg(long)]
         endpoint: Option<String>,
         /// Identity link URL (kept for the integration's own sign-in page).
+        #[arg(long)]
+        identity_link: Option<String>,
+    },
+    /// Change an integration's resources, endpoint or identity link; new resources apply
+    /// to its token at once.
+    Update {
+        name: String,
+        /// A Magento ACL resource (repeatable); replaces the current ones.
+        #[arg(long = "resource", conflicts_with = "all")]
+        resources: Vec<String>,
+        /// Every resource, present and future (Magento_Backend::all).
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        endpoint: Option<String>,
         #[arg(long)]
         identity_link: Option<String>,
     },
@@ -83,6 +99,17 @@ pub async fn run(config: &Config, cmd: IntegrationCommand) -> anyhow::Result<()>
             let sentence = format!("the command line created integration {} with {list}", created.name);
             audit_cli(&db, tenant, "cli.integration.create", &created.name, sentence).await?;
             println!("Created integration '{}' (id {}) with {list}.", created.name, created.id);
+        }
+        IntegrationCommand::Update { name, resources, all, endpoint, identity_link } => {
+            let resources = (!resources.is_empty()).then_some(resources);
+            let changes = IntegrationChanges { resources, all, endpoint, identity_link };
+            let mut tx = db.begin().await.storage().map_err(fail)?;
+            let updated = integration::update(&mut tx, tenant, &name, &changes).await.map_err(fail)?;
+            tx.commit().await.storage().map_err(fail)?;
+            let list = updated.resources.join(", ");
+            let sentence = format!("the command line updated integration {name}: {list}");
+            audit_cli(&db, tenant, "cli.integration.update", &name, sentence).await?;
+            println!("Updated integration '{name}': {list}.");
         }
         IntegrationCommand::List => {
             println!("{:<4} {:<24} {:<9} {:<40} RESOURCES", "ID", "NAME", "STATUS", "ENDPOINT");

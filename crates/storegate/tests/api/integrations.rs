@@ -233,6 +233,15 @@ async fn activation_handshake_with_a_real_endpoint_then_signed_calls_with_both_m
     assert_eq!(body["message"], "The consumer isn't authorized to access %resources.");
     let listed = ok_cli(&server, &["integration", "list"]);
     assert!(listed.lines().any(|l| l.contains("erp") && l.contains("active")), "{listed}");
+    // New resources reach the live token at once.
+    let orders = "/rest/V1/orders?searchCriteria[pageSize]=1";
+    ok_cli(&server, &["integration", "update", "erp", "--resource", "Magento_Sales::actions_view"]);
+    let (status, body) =
+        signed(&server, Method::GET, orders, &Sign::new(&creds, SignatureMethod::HmacSha256), None).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = signed(&server, Method::GET, list, &Sign::new(&creds, SignatureMethod::HmacSha256), None).await;
+    assert_eq!(status, 403, "products are no longer granted");
+    assert!(!cli(&server, &["integration", "update", "erp", "--resource", "Magento_Nope::x"]).status.success());
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -263,6 +263,21 @@ async fn activation_reports_refusals_failures_and_private_targets() {
     let out = cli(&server, &["integration", "activate", "gone", "--allow-private-endpoints"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("connection was refused"), "{err}");
+    // An endpoint that does not answer in time.
+    let slow = axum::Router::new().route(
+        "/callback",
+        axum::routing::post(|| async {
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            "late"
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/callback", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, slow).await });
+    ok_cli(&server, &["integration", "create", "--name", "slow", "--all", "--endpoint", &url]);
+    let out = cli(&server, &["integration", "activate", "slow", "--allow-private-endpoints", "--timeout", "1s"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("no answer within 1s"), "{err}");
     let out = cli(&server, &["integration", "create", "--name", "typo", "--resource", "Magento_Catalog::prodcts"]);
     assert!(!out.status.success());
 }

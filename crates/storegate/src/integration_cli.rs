@@ -71,6 +71,9 @@ pub struct ActivateArgs {
     /// Allow endpoints on loopback or private addresses (tests, closed networks).
     #[arg(long, env = "STOREGATE_ALLOW_PRIVATE_ENDPOINTS", num_args = 0..=1, default_missing_value = "true")]
     pub allow_private_endpoints: Option<bool>,
+    /// The store's public URL sent as `store_base_url`. [default: the configured base URL]
+    #[arg(long, env = "STOREGATE_BASE_URL")]
+    pub base_url: Option<String>,
     /// How long to wait for the endpoint, e.g. `5s` (Magento's oauth/consumer/post_timeout).
     #[arg(long, default_value = "5s", value_parser = crate::config::parse_duration)]
     pub timeout: Duration,
@@ -164,7 +167,8 @@ async fn activate(
     }
     let handshake = integration::open_handshake(&mut tx, tenant, crypto, &found).await.map_err(fail)?;
     tx.commit().await.storage().map_err(fail)?;
-    let store_base_url = format!("{}/", config.base_url);
+    let base_url = args.base_url.as_deref().unwrap_or(&config.base_url);
+    let store_base_url = format!("{}/", base_url.trim_end_matches('/'));
     let fields = [
         ("oauth_consumer_key", handshake.consumer_key.as_str()),
         ("oauth_consumer_secret", handshake.consumer_secret.as_str()),

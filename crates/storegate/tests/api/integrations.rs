@@ -144,9 +144,13 @@ async fn endpoint(status: u16) -> (String, mpsc::UnboundedReceiver<HashMap<Strin
 async fn activate_by_endpoint(server: &TestServer, name: &str, resource: &str) -> HashMap<String, String> {
     let (url, mut received) = endpoint(200).await;
     ok_cli(server, &["integration", "create", "--name", name, "--resource", resource, "--endpoint", &url]);
-    let out = ok_cli(server, &["integration", "activate", name, "--allow-private-endpoints"]);
+    let out = ok_cli(
+        server,
+        &["integration", "activate", name, "--allow-private-endpoints", "--base-url", "https://shop.example.com"],
+    );
     assert!(out.contains("HTTP 200"), "{out}");
     let form = received.try_recv().expect("the endpoint received the activation POST");
+    assert_eq!(form["store_base_url"], "https://shop.example.com/");
     for field in ["oauth_consumer_key", "oauth_consumer_secret", "store_base_url", "oauth_verifier"] {
         assert!(form.get(field).is_some_and(|v| !v.is_empty()), "{field} in {form:?}");
     }

@@ -334,6 +334,38 @@ async fn signed_requests_are_refused_for_each_flaw() {
     let (status, body) = signed(&server, Method::GET, path, &sign, None).await;
     assert_eq!(status, 401, "{body}");
     assert_eq!(body["message"], "The nonce is already being used by the consumer with ID %1");
+    // Nonces older than twice the timestamp window are pruned (their timestamps would be
+    // refused anyway); recent ones are kept.
+    let consumer: i64 = server
+        .db
+        .fetch_optional(sql!("SELECT consumer_id FROM oauth_nonces WHERE nonce = $1", "the-same-nonce"))
+        .await
+        .unwrap()
+        .unwrap()
+        .at(0)
+        .unwrap();
+    let long_ago = time::OffsetDateTime::now_utc().unix_timestamp() - 1300;
+    server
+        .db
+        .execute(sql!(
+            "INSERT INTO oauth_nonces (tenant_id, consumer_id, nonce, seen_at) VALUES ($1, $2, $3, $4)",
+            server.tenant.0,
+            consumer,
+            "ancient",
+            long_ago
+        ))
+        .await
+        .unwrap();
+    assert_eq!(signed(&server, Method::GET, path, &Sign::new(&creds, sha), None).await.0, 200);
+    let left: Vec<String> = server
+        .db
+        .fetch_all(sql!("SELECT nonce FROM oauth_nonces WHERE nonce IN ($1, $2)", "ancient", "the-same-nonce"))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.at(0).unwrap())
+        .collect();
+    assert_eq!(left, ["the-same-nonce"]);
     // Stale and future timestamps.
     for skew in [-700, 700] {
         let mut sign = Sign::new(&creds, sha);

@@ -563,3 +563,22 @@ async fn signatures_cover_form_bodies_and_protocol_errors_are_magentos() {
     let (status, _) = signed(&server, Method::GET, "/rest/V1/products", &sign, None).await;
     assert_eq!(status, 401, "the consumer of an integration activated without an endpoint has no handshake");
 }
+
+/// requests-oauthlib runs the whole handshake (request token, access token with the
+/// verifier) with the credentials the activation POST delivered, then signs a call.
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_oauthlib_runs_the_activation_handshake() {
+    let Some(python) = python() else { return };
+    let server = TestServer::start().await;
+    let form = activate_by_endpoint(&server, "pyhandshake", "Magento_Catalog::products").await;
+    let script = format!("{}/tests/clients/oauth_requests_oauthlib_handshake.py", env!("CARGO_MANIFEST_DIR"));
+    let out = tokio::process::Command::new(python)
+        .arg(script)
+        .args([&server.base, &form["oauth_consumer_key"], &form["oauth_consumer_secret"], &form["oauth_verifier"]])
+        .output()
+        .await
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stdout.contains("ALL OK"), "requests-oauthlib failed:\n{stdout}\n{stderr}");
+}

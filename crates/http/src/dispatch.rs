@@ -294,11 +294,15 @@ async fn authenticate(
         return Ok(Principal::Anonymous);
     }
     let authorization = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let Some(authorization) = authorization else { return Ok(Principal::Anonymous) };
-    if let Some(protocol) = storegate_domain::oauth::signature::parse_header(&authorization) {
-        let signed = signed_request(app, protocol?, req).await?;
+    let oauth_header = authorization.as_deref().and_then(storegate_domain::oauth::signature::parse_header);
+    // OAuth parameters come in the Authorization header or, as Magento also accepts, in
+    // the query string (an empty protocol list tells `signed_request` to take them there).
+    let oauth_query = req.uri().query().is_some_and(|q| q.contains("oauth_signature="));
+    if oauth_header.is_some() || (authorization.is_none() && oauth_query) {
+        let signed = signed_request(app, oauth_header.transpose()?.unwrap_or_default(), req).await?;
         return storegate_domain::oauth::authenticate(&app.db, app.tenant, &app.settings.crypto, &signed).await;
     }
+    let Some(authorization) = authorization else { return Ok(Principal::Anonymous) };
     let token = authorization
         .strip_prefix("Bearer ")
         .or_else(|| authorization.strip_prefix("bearer "))
@@ -332,7 +336,8 @@ async fn authenticate(
 /// What an OAuth signature covers: the method, the URL (scheme and Host as received, and
 /// the configured public base URL's scheme and host for servers behind a proxy), the
 /// query parameters and, for a form-encoded body, its parameters. The body is read and
-/// put back for the handler.
+/// put back for the handler. With no header parameters, the `oauth_*` ones are taken from
+/// the query string and form body.
 async fn signed_request(
     app: &App,
     protocol: Vec<(String, String)>,
@@ -366,6 +371,11 @@ async fn signed_request(
         params.extend(signature::parse_form(&String::from_utf8_lossy(&bytes)));
         *req.body_mut() = Body::from(bytes);
     }
+    let (protocol, params) = if protocol.is_empty() {
+        params.into_iter().partition(|(k, _)| k.starts_with("oauth_"))
+    } else {
+        (protocol, params)
+    };
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     Ok(storegate_domain::oauth::SignedRequest { method: req.method().as_str().to_owned(), urls, protocol, params, now })
 }

@@ -2,7 +2,8 @@
 
 Usage: python oauth_requests_oauthlib.py BASE_URL CONSUMER_KEY CONSUMER_SECRET TOKEN TOKEN_SECRET
 Signs a GET with a query string and a POST with a JSON body, with HMAC-SHA256 and
-HMAC-SHA1, in the Authorization header; a wrong secret must be refused. Prints "ALL OK".
+HMAC-SHA1, in the Authorization header (and a GET with them in the query string); a wrong
+secret must be refused. Prints "ALL OK".
 """
 import json
 import sys
@@ -38,6 +39,13 @@ for name, method in (("HMAC-SHA256", SIGNATURE_HMAC_SHA256), ("HMAC-SHA1", SIGNA
               "searchCriteria[filter_groups][0][filters][0][value]": sku,
               "searchCriteria[pageSize]": "10"}
     r = requests.get(f"{base}/rest/V1/products", params=params, auth=auth(method))
+    assert r.status_code == 200, (r.status_code, r.text)
+    assert [p["sku"] for p in r.json()["items"]] == [sku], r.text
+
+    step(f"{name}: GET with the OAuth parameters in the query string")
+    query_auth = OAuth1(consumer_key, client_secret=consumer_secret, resource_owner_key=token,
+                        resource_owner_secret=token_secret, signature_method=method, signature_type="QUERY")
+    r = requests.get(f"{base}/rest/V1/products", params=params, auth=query_auth)
     assert r.status_code == 200, (r.status_code, r.text)
     assert [p["sku"] for p in r.json()["items"]] == [sku], r.text
 

@@ -293,19 +293,20 @@ async fn authenticate(
     if acl == storegate_types::Acl::Anonymous {
         return Ok(Principal::Anonymous);
     }
-    let authorization = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let oauth_header = authorization.as_deref().and_then(storegate_domain::oauth::signature::parse_header);
+    let authorization = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     // OAuth parameters come in the Authorization header or, as Magento also accepts, in
     // the query string (an empty protocol list tells `signed_request` to take them there).
-    let oauth_query = req.uri().query().is_some_and(|q| q.contains("oauth_signature="));
-    if oauth_header.is_some() || (authorization.is_none() && oauth_query) {
-        let signed = signed_request(app, oauth_header.transpose()?.unwrap_or_default(), req).await?;
+    let oauth_query = authorization.is_none() && req.uri().query().is_some_and(|q| q.contains("oauth_signature="));
+    let oauth_header = authorization.and_then(storegate_domain::oauth::signature::parse_header).transpose()?;
+    if oauth_header.is_some() || oauth_query {
+        let signed = signed_request(app, oauth_header.unwrap_or_default(), req).await?;
         return storegate_domain::oauth::authenticate(&app.db, app.tenant, &app.settings.crypto, &signed).await;
     }
-    let Some(authorization) = authorization else { return Ok(Principal::Anonymous) };
-    let token = authorization
-        .strip_prefix("Bearer ")
-        .or_else(|| authorization.strip_prefix("bearer "))
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim)
         .filter(|t| !t.is_empty() && t.len() <= 512);
     let Some(token) = token else { return Ok(Principal::Anonymous) };

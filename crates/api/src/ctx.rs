@@ -24,6 +24,9 @@ pub struct Settings {
     pub media_dir: PathBuf,
     /// Encrypts personal data and credentials at rest.
     pub crypto: Crypto,
+    /// Accept integration access tokens as plain `Authorization: Bearer` tokens
+    /// (Magento's `oauth/consumer/enable_integration_as_bearer`; off by default since 2.4.4).
+    pub integration_bearer: bool,
 }
 
 impl Settings {
@@ -37,6 +40,7 @@ impl Settings {
             max_page_size: 1000,
             media_dir,
             crypto,
+            integration_bearer: false,
         }
     }
 }

@@ -58,7 +58,12 @@ pub fn document(ops: &[&dyn ErasedOp], version: &str) -> Value {
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                // OpenAPI has no OAuth 1.0a scheme: the signed Authorization header, described.
+                "oauth1": {"type": "apiKey", "in": "header", "name": "Authorization",
+                    "description": "OAuth 1.0a signed request (RFC 5849; HMAC-SHA256 or HMAC-SHA1) with an integration's consumer key and access token"}
+            }
         }
     })
 }
@@ -110,7 +115,9 @@ fn operation(spec: &OpSpec, input: Value, output: Value, defs: &Map<String, Valu
     }
     op["security"] = match spec.acl {
         Acl::Anonymous => json!([]),
-        _ => json!([{"bearer": []}]),
+        Acl::SelfCustomer => json!([{"bearer": []}]),
+        Acl::OAuthConsumer => json!([{"oauth1": []}]),
+        Acl::Resources(_) => json!([{"bearer": []}, {"oauth1": []}]),
     };
     op
 }

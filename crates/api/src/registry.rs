@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 const AREAS: &[&[&dyn ErasedOp]] = &[
     ops::system::OPERATIONS,
     ops::auth::OPERATIONS,
+    ops::oauth::OPERATIONS,
     ops::store::OPERATIONS,
     ops::directory::OPERATIONS,
     ops::catalog::OPERATIONS,

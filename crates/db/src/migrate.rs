@@ -32,7 +32,8 @@ migrations! {
     5 "pricing";
     6 "catalog_read_indexes";
     7 "sales_documents";
-    10 "reservation_totals";
+    8 "integrations";
+    9 "reservation_totals";
 }
 
 impl Migration {

@@ -53,8 +53,22 @@ pub fn decide(principal: &Principal, acl: &Acl, effect: Effect, tenant: TenantId
             None => Decision::allow(format!("the role grants {}", acl.describe())),
             Some(r) => Decision::deny(ErrorCode::Forbidden, acl, format!("the role lacks {}", r.id())),
         },
+        (Acl::Resources(needed), Principal::Integration { grants, .. }) => match missing(grants, needed) {
+            None => Decision::allow(format!("the integration grants {}", acl.describe())),
+            Some(r) => Decision::deny(ErrorCode::Forbidden, acl, format!("the integration lacks {}", r.id())),
+        },
         (Acl::Resources(_), Principal::Customer { .. }) => {
             Decision::deny(ErrorCode::Forbidden, acl, "customers cannot use admin operations")
+        }
+        // A consumer mid-handshake holds no access token yet: it reaches nothing else.
+        (Acl::Resources(_), Principal::OAuthConsumer { .. }) => {
+            Decision::deny(ErrorCode::Unauthenticated, acl, "an OAuth consumer without an access token")
+        }
+        (Acl::OAuthConsumer, Principal::OAuthConsumer { .. }) => {
+            Decision::allow("the OAuth consumer's handshake signature was verified")
+        }
+        (Acl::OAuthConsumer, _) => {
+            Decision::deny(ErrorCode::Unauthenticated, acl, "only a signed OAuth consumer may exchange tokens")
         }
     }
 }
@@ -115,6 +129,23 @@ async fn principal_of(
     }
 }
 
+/// Rebuilds a stored principal (a bulk operation's owner, by the audit log's kind and id)
+/// with what the database says now: a deactivated user or customer becomes anonymous, and
+/// an admin's grants are today's, so an operation queued before a role change runs with
+/// the changed role.
+pub async fn reload_principal(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    kind: &str,
+    id: Option<i64>,
+) -> Result<Principal, ApiError> {
+    match (kind, id) {
+        ("admin", Some(id)) => principal_of(ex, tenant, TokenKind::Admin, id).await,
+        ("customer", Some(id)) => principal_of(ex, tenant, TokenKind::Customer, id).await,
+        _ => Ok(Principal::Anonymous),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +185,28 @@ mod tests {
         let customer = Principal::Customer { tenant: TenantId(1), id: CustomerId(3), email: "c@example.com".into() };
         assert!(decide(&customer, &Acl::SelfCustomer, Effect::Write, TenantId(1)).allowed);
         assert!(!decide(&customer, &PRODUCTS, Effect::Read, TenantId(1)).allowed);
+    }
+
+    #[test]
+    fn integrations_reach_exactly_their_grants_and_consumers_only_the_handshake() {
+        let t = TenantId(1);
+        let integration = Principal::Integration {
+            tenant: t,
+            id: 4,
+            name: "erp".into(),
+            grants: Grants::from_resources([AclResource::CatalogProducts]),
+        };
+        assert!(decide(&integration, &PRODUCTS, Effect::Write, t).allowed);
+        let orders = Acl::Resources(&[AclResource::SalesActionsView]);
+        let d = decide(&integration, &orders, Effect::Read, t);
+        assert_eq!(d.error.unwrap().code, ErrorCode::Forbidden);
+        assert!(!decide(&integration, &Acl::OAuthConsumer, Effect::Write, t).allowed);
+        assert!(!decide(&integration, &PRODUCTS, Effect::Read, TenantId(2)).allowed);
+        let consumer =
+            Principal::OAuthConsumer { tenant: t, consumer_id: 1, integration: "erp".into(), request_token: None };
+        assert!(decide(&consumer, &Acl::OAuthConsumer, Effect::Write, t).allowed);
+        assert!(!decide(&consumer, &PRODUCTS, Effect::Read, t).allowed);
+        assert!(!decide(&Principal::Anonymous, &Acl::OAuthConsumer, Effect::Write, t).allowed);
+        assert_eq!(integration.reference().name, "integration erp");
     }
 }

@@ -7,7 +7,7 @@ use crate::routes::{Lookup, Routed};
 use crate::{App, observe, query};
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use futures::FutureExt;
 use percent_encoding::percent_decode_str;
@@ -146,7 +146,22 @@ fn fail(app: &App, surface: Surface, e: &ApiError, request_id: &str, operation: 
     if e.code.status() >= 500 {
         tracing::error!(request_id, operation, error = %e, "request failed");
     }
+    if operation.is_some_and(|id| id.starts_with("oauth.token.")) {
+        return oauth_problem(app, e, request_id);
+    }
     render::error(surface, e, app.compat, request_id)
+}
+
+/// The token exchange answers errors as Magento's token controllers do: form-encoded
+/// `oauth_problem=<message>` (placeholders filled in), 401 or 400.
+fn oauth_problem(app: &App, e: &ApiError, request_id: &str) -> Response {
+    let status = StatusCode::from_u16(app.compat.status(e.code)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let message = if status.is_server_error() { format!("internal_error&report_id={request_id}") } else { e.message() };
+    let body = format!("oauth_problem={}", storegate_domain::oauth::signature::encode(&message));
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+    r
 }
 
 /// Everything after routing; answers who called (anonymous if that was never established)
@@ -168,7 +183,8 @@ async fn run(
         Ok(s) => s,
         Err(e) => return (Principal::Anonymous, Err(e)),
     };
-    let principal = match authenticate(app, epoch, spec.acl, req.headers()).await {
+    let mut req = req;
+    let principal = match authenticate(app, epoch, spec.acl, &mut req).await {
         Ok(p) => p,
         Err(e) => return (Principal::Anonymous, Err(e)),
     };
@@ -264,19 +280,30 @@ async fn load_store(app: &App, code: Option<&str>) -> Result<Arc<StoreView>, Api
     view.map(Arc::new)
 }
 
-/// A Bearer token becomes a principal; anything else is anonymous. Anonymous operations
-/// skip the lookup. Answers are cached by token hash until the token expires or anything
-/// in the database changes (a revocation, a role edit from the CLI).
+/// A Bearer token or an OAuth 1.0a signed request becomes a principal; anything else is
+/// anonymous. Anonymous operations skip the lookup. Bearer answers are cached by token hash
+/// until the token expires or anything in the database changes (a revocation, a role edit
+/// from the CLI); signed requests are checked every time (each spends a nonce).
 async fn authenticate(
     app: &App,
     epoch: Option<u64>,
     acl: storegate_types::Acl,
-    headers: &HeaderMap,
+    req: &mut Request,
 ) -> Result<Principal, ApiError> {
     if acl == storegate_types::Acl::Anonymous {
         return Ok(Principal::Anonymous);
     }
-    let token = headers
+    let authorization = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    // OAuth parameters come in the Authorization header or, as Magento also accepts, in
+    // the query string (an empty protocol list tells `signed_request` to take them there).
+    let oauth_query = authorization.is_none() && req.uri().query().is_some_and(|q| q.contains("oauth_signature="));
+    let oauth_header = authorization.and_then(storegate_domain::oauth::signature::parse_header).transpose()?;
+    if oauth_header.is_some() || oauth_query {
+        let signed = signed_request(app, oauth_header.unwrap_or_default(), req).await?;
+        return storegate_domain::oauth::authenticate(&app.db, app.tenant, &app.settings.crypto, &signed).await;
+    }
+    let token = req
+        .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
@@ -291,11 +318,67 @@ async fn authenticate(
         return Ok(principal);
     }
     let mut reader = app.db.reader().await.map_err(storegate_domain::storage)?;
-    let (principal, until) = access::authenticate_bearer_until(&mut reader, app.tenant, token).await?;
+    let (mut principal, mut until) = access::authenticate_bearer_until(&mut reader, app.tenant, token).await?;
+    if principal == Principal::Anonymous
+        && app.settings.integration_bearer
+        && let Some(integration) = storegate_domain::oauth::bearer(&mut reader, app.tenant, token).await?
+    {
+        // Integration tokens last until revoked; a revocation changes the epoch, which
+        // retires the cached answer.
+        principal = integration;
+        until = Some(storegate_domain::clock::format(now + time::Duration::hours(1)));
+    }
     if let Some(until) = until.as_deref().and_then(storegate_domain::clock::parse) {
         app.caches.principals.put(epoch, key, (principal.clone(), until), 1);
     }
     Ok(principal)
+}
+
+/// What an OAuth signature covers: the method, the URL (scheme and Host as received, and
+/// the configured public base URL's scheme and host for servers behind a proxy), the
+/// query parameters and, for a form-encoded body, its parameters. The body is read and
+/// put back for the handler. With no header parameters, the `oauth_*` ones are taken from
+/// the query string and form body.
+async fn signed_request(
+    app: &App,
+    protocol: Vec<(String, String)>,
+    req: &mut Request,
+) -> Result<storegate_domain::oauth::SignedRequest, ApiError> {
+    use storegate_domain::oauth::signature;
+    let headers = req.headers();
+    let path = req.uri().path().to_owned();
+    let forwarded = headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let scheme = forwarded.as_deref().or(req.uri().scheme_str()).unwrap_or("http").to_owned();
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).or(req.uri().authority().map(|a| a.as_str()));
+    let mut urls = Vec::with_capacity(2);
+    if let Some(host) = host {
+        urls.push(signature::base_url(&scheme, host, &path));
+    }
+    if let Some((public_scheme, rest)) = app.settings.base_url.split_once("://") {
+        let public_host = rest.split('/').next().unwrap_or(rest);
+        let public = signature::base_url(public_scheme, public_host, &path);
+        if !urls.contains(&public) {
+            urls.push(public);
+        }
+    }
+    let mut params = req.uri().query().map(signature::parse_form).unwrap_or_default();
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        let body = std::mem::take(req.body_mut());
+        let bytes = axum::body::to_bytes(body, app.body_limit).await.map_err(|_| too_large(app.body_limit))?;
+        params.extend(signature::parse_form(&String::from_utf8_lossy(&bytes)));
+        *req.body_mut() = Body::from(bytes);
+    }
+    let (protocol, params) = if protocol.is_empty() {
+        params.into_iter().partition(|(k, _)| k.starts_with("oauth_"))
+    } else {
+        (protocol, params)
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    Ok(storegate_domain::oauth::SignedRequest { method: req.method().as_str().to_owned(), urls, protocol, params, now })
 }
 
 fn bind_forced(forced: &[Forced], principal: &Principal, input: &mut Value) {

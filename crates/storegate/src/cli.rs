@@ -49,6 +49,9 @@ pub enum Command {
     /// Manage admin roles and their ACL resources.
     #[command(subcommand)]
     Role(RoleCommand),
+    /// Manage integrations: third-party systems with OAuth 1.0a access tokens.
+    #[command(subcommand)]
+    Integration(crate::integration_cli::IntegrationCommand),
     /// Read the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -151,6 +154,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => migrate(&config).await,
         Command::Admin(cmd) => admin_command(&config, cmd).await,
         Command::Role(cmd) => role_command(&config, cmd).await,
+        Command::Integration(cmd) => crate::integration_cli::run(&config, cmd).await,
         Command::Audit(cmd) => audit_command(&config, cmd).await,
         Command::Openapi => {
             let doc = storegate_api::openapi::document(storegate_api::operations(), env!("CARGO_PKG_VERSION"));
@@ -197,7 +201,13 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
 }
 
 /// Records a change made from the command line in the audit log.
-async fn audit_cli(db: &Db, tenant: TenantId, operation: &str, target: &str, sentence: String) -> anyhow::Result<()> {
+pub(crate) async fn audit_cli(
+    db: &Db,
+    tenant: TenantId,
+    operation: &str,
+    target: &str,
+    sentence: String,
+) -> anyhow::Result<()> {
     let operator = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
     let entry = AuditEntry {
         tenant: Some(tenant),
@@ -215,7 +225,7 @@ async fn audit_cli(db: &Db, tenant: TenantId, operation: &str, target: &str, sen
     audit::append(&mut db.clone(), &entry).await.map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-fn fail(e: storegate_types::ApiError) -> anyhow::Error {
+pub(crate) fn fail(e: storegate_types::ApiError) -> anyhow::Error {
     anyhow::anyhow!("{e}")
 }
 

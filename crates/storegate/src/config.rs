@@ -125,6 +125,10 @@ pub struct ServeArgs {
     /// PostgreSQL pool size. [default: 16]
     #[arg(long, env = "STOREGATE_DB_MAX_CONNECTIONS", value_name = "N")]
     pub db_max_connections: Option<usize>,
+    /// Accept integration access tokens as plain Bearer tokens, besides OAuth 1.0a signed
+    /// requests (Magento's oauth/consumer/enable_integration_as_bearer). [default: false]
+    #[arg(long, env = "STOREGATE_INTEGRATION_BEARER", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub integration_bearer: Option<bool>,
 }
 
 /// The keys a `--config` TOML file may hold.
@@ -148,6 +152,7 @@ struct FileConfig {
     sqlite_sync: Option<SqliteSync>,
     db_max_connections: Option<usize>,
     max_page_size: Option<i64>,
+    integration_bearer: Option<bool>,
     encryption_key: Option<Secret>,
     admin_user: Option<String>,
     admin_password: Option<Secret>,
@@ -173,6 +178,8 @@ pub struct Config {
     pub sqlite_sync: SqliteSync,
     pub db_max_connections: usize,
     pub max_page_size: i64,
+    /// Integration access tokens also work as Bearer tokens.
+    pub integration_bearer: bool,
     pub encryption_key: Option<Secret>,
     /// Admin created on first start (`STOREGATE_ADMIN_USER`). [default: admin]
     pub admin_user: String,
@@ -251,6 +258,7 @@ impl Config {
             sqlite_sync: serve.sqlite_sync.or(file.sqlite_sync).unwrap_or(SqliteSync::Normal),
             db_max_connections: serve.db_max_connections.or(file.db_max_connections).unwrap_or(16),
             max_page_size: serve.max_page_size.or(file.max_page_size).unwrap_or(1000),
+            integration_bearer: serve.integration_bearer.or(file.integration_bearer).unwrap_or(false),
             encryption_key: storage.encryption_key.clone().or(file.encryption_key),
             admin_user,
             admin_password,

@@ -5,5 +5,6 @@
 pub mod cli;
 pub mod config;
 pub mod data;
+pub mod integration_cli;
 pub mod startup;
 pub mod telemetry;

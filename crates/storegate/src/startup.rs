@@ -144,6 +144,7 @@ pub fn settings(config: &Config, crypto: Crypto) -> Settings {
         max_page_size: config.max_page_size,
         media_dir: config.data_dir.join("media"),
         crypto,
+        integration_bearer: config.integration_bearer,
     }
 }
 

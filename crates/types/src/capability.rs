@@ -14,6 +14,9 @@ pub enum Acl {
     SelfCustomer,
     /// An admin or integration holding every listed resource (AND, as Magento checks them).
     Resources(&'static [AclResource]),
+    /// An integration's OAuth consumer whose handshake signature was verified
+    /// (`/oauth/token/request`, `/oauth/token/access`).
+    OAuthConsumer,
 }
 
 impl Acl {
@@ -22,6 +25,7 @@ impl Acl {
         match self {
             Acl::Anonymous => "anonymous".into(),
             Acl::SelfCustomer => "self".into(),
+            Acl::OAuthConsumer => "oauth_consumer".into(),
             Acl::Resources(list) => list.iter().map(|r| r.id()).collect::<Vec<_>>().join(", "),
         }
     }

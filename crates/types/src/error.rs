@@ -193,6 +193,22 @@ error_codes! {
     UnholdNotAvailable, InvalidRequest, 400, "You cannot remove the hold.";
     CaptureNotAvailable, InvalidRequest, 400, "The capture action is not available.";
     VoidNotAvailable, InvalidRequest, 400, "The void action is not available.";
+    OauthSignatureInvalid, Authentication, 401, "The signature is invalid. Verify and try again.";
+    OauthSignatureMethod, InvalidRequest, 400, "Signature method %1 is not supported";
+    OauthVersionRejected, InvalidRequest, 400, "The \"%1\" Oauth version isn't supported.";
+    OauthTimestampRefused, Authentication, 401, "Incorrect timestamp value in the oauth_timestamp parameter";
+    OauthNonceUsed, Authentication, 401, "The nonce is already being used by the consumer with ID %1";
+    OauthConsumerUnknown, Authentication, 401, "A consumer having the specified key does not exist";
+    OauthConsumerExpired, Authentication, 401, "Consumer key has expired";
+    OauthTokenUnknown, Authentication, 401, "Specified token does not exist";
+    OauthTokenRevoked, Authentication, 401, "The access token has been revoked.";
+    OauthTokenUsed, Authentication, 401, "Token is already being used";
+    OauthTokenLength, InvalidRequest, 400, "The token length is invalid. Check the length and try again.";
+    OauthVerifierInvalid, Authentication, 401, "Verifier is invalid";
+    OauthHeaderInvalid, InvalidRequest, 400, "The OAuth Authorization header cannot be parsed.";
+    BulkNotFound, NotFound, 404, "Bulk uuid %bulkUuid not exist";
+    BulkTooManyItems, InvalidRequest, 400, "Maximum items of type \"%type\" is %max";
+    BulkItemNotObject, InvalidRequest, 400, "Item %index of the bulk request is not an object.";
     Internal, Internal, 500, "Internal Error. Details are available in the storegate log. Report ID: %1";
 }
 

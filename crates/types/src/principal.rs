@@ -38,6 +38,23 @@ pub enum Principal {
         id: CustomerId,
         email: String,
     },
+    /// A third-party system holding an integration's access token (OAuth 1.0a signed, or
+    /// as a Bearer token when the store allows it). Reaches exactly its grants.
+    Integration {
+        tenant: TenantId,
+        id: i64,
+        name: String,
+        grants: Grants,
+    },
+    /// An integration's OAuth consumer during the activation handshake, its signature
+    /// verified: it may exchange tokens (`/oauth/token/*`) and nothing else.
+    OAuthConsumer {
+        tenant: TenantId,
+        consumer_id: i64,
+        integration: String,
+        /// The verified request token (the access-token step), `None` on the request-token step.
+        request_token: Option<i64>,
+    },
 }
 
 /// The audit log's view of a principal: kind, id and display name.
@@ -52,7 +69,10 @@ impl Principal {
     pub fn tenant(&self) -> Option<TenantId> {
         match self {
             Principal::Anonymous => None,
-            Principal::Admin { tenant, .. } | Principal::Customer { tenant, .. } => Some(*tenant),
+            Principal::Admin { tenant, .. }
+            | Principal::Customer { tenant, .. }
+            | Principal::Integration { tenant, .. }
+            | Principal::OAuthConsumer { tenant, .. } => Some(*tenant),
         }
     }
 
@@ -66,6 +86,14 @@ impl Principal {
             Principal::Customer { id, .. } => {
                 PrincipalRef { kind: "customer", id: Some(id.0), name: format!("customer #{id}") }
             }
+            Principal::Integration { id, name, .. } => {
+                PrincipalRef { kind: "integration", id: Some(*id), name: format!("integration {name}") }
+            }
+            Principal::OAuthConsumer { consumer_id, integration, .. } => PrincipalRef {
+                kind: "oauth_consumer",
+                id: Some(*consumer_id),
+                name: format!("the OAuth consumer of integration {integration}"),
+            },
         }
     }
 }

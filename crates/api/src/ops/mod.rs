@@ -12,6 +12,7 @@ pub mod customers;
 pub mod directory;
 pub mod inventory;
 pub mod invoices;
+pub mod oauth;
 pub mod order_actions;
 pub mod orders;
 pub mod pricing;

@@ -189,7 +189,7 @@ async fn indexed_qty(ex: &mut impl Exec, tenant: TenantId, stock_id: i64, sku: &
 }
 
 /// The sum of a SKU's reservations on a stock, in micros, as the reservation log's trigger
-/// keeps it (migration 10).
+/// keeps it (migration 9).
 async fn reserved(ex: &mut impl Exec, tenant: TenantId, stock_id: i64, sku: &str) -> Result<i64, ApiError> {
     let total: Option<i64> = ex
         .fetch_optional_scalar(sql!(

@@ -22,6 +22,7 @@ mod errors;
 mod helpers;
 mod hostile;
 mod import;
+mod integrations;
 mod inventory;
 mod observability;
 mod order_lifecycle;

@@ -29,9 +29,13 @@ impl Value {
 
 /// Converts a decimal to stored micros, rounding half away from zero beyond 6 places.
 pub fn decimal_to_micros(d: Decimal) -> Result<i64, DbError> {
-    let scaled = d.round_dp_with_strategy(DECIMAL_SCALE, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-        * Decimal::from(1_000_000);
-    i64::try_from(scaled.trunc()).map_err(|_| DbError::Encode(format!("decimal {d} is out of range")))
+    let out_of_range = || DbError::Encode(format!("decimal {d} is out of range"));
+    // Checked: a caller's 28-digit number must be an error, not an overflow panic.
+    let scaled = d
+        .round_dp_with_strategy(DECIMAL_SCALE, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .checked_mul(Decimal::from(1_000_000))
+        .ok_or_else(out_of_range)?;
+    i64::try_from(scaled.trunc()).map_err(|_| out_of_range())
 }
 
 pub fn micros_to_decimal(micros: i64) -> Decimal {
@@ -206,6 +210,13 @@ impl Row {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn decimals_too_large_for_micros_are_errors() {
+        assert!(decimal_to_micros(Decimal::MAX).is_err());
+        assert!(decimal_to_micros(Decimal::MIN).is_err());
+        assert!(decimal_to_micros(Decimal::from(i64::MAX)).is_err());
+    }
 
     #[test]
     fn decimals_round_trip_through_micros() {

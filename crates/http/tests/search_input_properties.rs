@@ -128,7 +128,7 @@ fn attributes(code: &str) -> Option<FieldKind> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 2_000, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn any_query_string_parses_or_is_refused(raw in any::<String>()) {

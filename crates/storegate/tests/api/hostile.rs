@@ -114,6 +114,8 @@ async fn hostile_inputs_get_a_clear_4xx_and_change_nothing() {
         ("a 100 kB SKU", with("sku", json!("s".repeat(100 * 1024)))),
         ("price 1e400", br#"{"product": {"sku": "H-2", "name": "x", "price": 1e400, "attribute_set_id": 4}}"#.to_vec()),
         ("price 1e30", with("price", json!(1e30))),
+        ("price at the decimal limit", br#"{"product": {"sku": "H-3", "name": "x", "price": 79228162514264337593543950335, "attribute_set_id": 4}}"#.to_vec()),
+        ("price as 28-digit text", with("price", json!("7922816251426433759354395033"))),
         ("price NaN text", with("price", json!("NaN"))),
         ("negative price", with("price", json!(-5))),
         ("SKU as a number", with("sku", json!(12345))),

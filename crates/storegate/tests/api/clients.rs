@@ -10,13 +10,15 @@ use std::io::Write;
 use storegate_domain::progress::Silent;
 use storegate_domain::seed::{self, DemoSpec};
 
-fn python() -> Option<String> {
+/// The throwaway virtualenv's Python, with the third-party clients (`client` names the one
+/// the calling test needs, for the skip message).
+pub fn python_with(client: &str) -> Option<String> {
     match std::env::var("STOREGATE_MY_MAGENTO_PYTHON") {
         Ok(p) if !p.is_empty() => Some(p),
         _ => {
             let _ = writeln!(
                 std::io::stderr(),
-                "*** my-magento client test SKIPPED: set STOREGATE_MY_MAGENTO_PYTHON to a Python with my-magento (see .ci/run) ***"
+                "*** {client} client test SKIPPED: set STOREGATE_MY_MAGENTO_PYTHON to the client virtualenv's Python (see .ci/run) ***"
             );
             assert!(
                 std::env::var("STOREGATE_REQUIRE_CLIENTS").is_err(),
@@ -47,7 +49,7 @@ async fn run_script(python: &str, server: &TestServer, script: &str, args: &[&st
 /// invoice through my-magento's own order and invoice searches.
 #[tokio::test(flavor = "multi_thread")]
 async fn my_magento_searches_orders_and_invoices() {
-    let Some(python) = python() else { return };
+    let Some(python) = python_with("my-magento") else { return };
     let server = TestServer::start().await;
     let admin = server.admin_token().await;
     product(&server, &admin, "MM-TEE", 12.5, 20, json!({})).await;
@@ -72,7 +74,7 @@ async fn my_magento_searches_orders_and_invoices() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn my_magento_logs_in_searches_gets_creates_and_updates() {
-    let Some(python) = python() else { return };
+    let Some(python) = python_with("my-magento") else { return };
     let server = TestServer::start().await;
     let spec = DemoSpec { products: 200, customers: 3, seed: 11 };
     seed::generate(&server.db, server.tenant, &server.crypto, &spec, &Silent).await.unwrap();

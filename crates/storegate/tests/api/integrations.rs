@@ -6,7 +6,6 @@ use crate::helpers::{TestServer, cli, status_json, stdout};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::io::Write;
 use storegate_db::sql;
 use storegate_domain::oauth::signature::{self, SignatureMethod};
 use tokio::sync::mpsc;
@@ -470,28 +469,11 @@ async fn integration_tokens_work_as_bearer_only_when_the_store_allows_it() {
     assert_eq!(status, 401, "a revoked token stops working as Bearer too");
 }
 
-fn python() -> Option<String> {
-    match std::env::var("STOREGATE_MY_MAGENTO_PYTHON") {
-        Ok(p) if !p.is_empty() => Some(p),
-        _ => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "*** requests-oauthlib client test SKIPPED: set STOREGATE_MY_MAGENTO_PYTHON (see .ci/run) ***"
-            );
-            assert!(
-                std::env::var("STOREGATE_REQUIRE_CLIENTS").is_err(),
-                "STOREGATE_REQUIRE_CLIENTS is set but no client is"
-            );
-            None
-        }
-    }
-}
-
 /// requests-oauthlib, a third-party OAuth 1.0a client, signs GET with a query string and
 /// POST with a JSON body, with HMAC-SHA256 and HMAC-SHA1.
 #[tokio::test(flavor = "multi_thread")]
 async fn requests_oauthlib_signs_requests_the_server_accepts() {
-    let Some(python) = python() else { return };
+    let Some(python) = crate::clients::python_with("requests-oauthlib") else { return };
     let server = TestServer::start().await;
     let creds = activate_locally(&server, "py", &["Magento_Catalog::products"]);
     let script = format!("{}/tests/clients/oauth_requests_oauthlib.py", env!("CARGO_MANIFEST_DIR"));
@@ -568,7 +550,7 @@ async fn signatures_cover_form_bodies_and_protocol_errors_are_magentos() {
 /// verifier) with the credentials the activation POST delivered, then signs a call.
 #[tokio::test(flavor = "multi_thread")]
 async fn requests_oauthlib_runs_the_activation_handshake() {
-    let Some(python) = python() else { return };
+    let Some(python) = crate::clients::python_with("requests-oauthlib") else { return };
     let server = TestServer::start().await;
     let form = activate_by_endpoint(&server, "pyhandshake", "Magento_Catalog::products").await;
     let script = format!("{}/tests/clients/oauth_requests_oauthlib_handshake.py", env!("CARGO_MANIFEST_DIR"));

@@ -75,16 +75,23 @@ fn through(url: &str, addr: SocketAddr) -> (String, String) {
     (format!("{scheme}://{user}{addr}/{path}"), target)
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn postgres_outage_mid_run_fails_cleanly_and_recovers_without_restart() {
+/// A fresh PostgreSQL test database reached through a proxy: the database, the proxy and
+/// the database URL through it. `None` on SQLite.
+async fn proxied_database() -> Option<(TestDatabase, Proxy, String)> {
     let test_db = TestDatabase::new();
     let Some(url) = test_db.url.clone() else {
         eprintln!("outage test skipped: it needs PostgreSQL (STOREGATE_TEST_DATABASE_URL)");
-        return;
+        return None;
     };
     let (_, target) = through(&url, "127.0.0.1:1".parse().unwrap());
     let proxy = Proxy::start(target).await;
     let (proxied, _) = through(&url, proxy.addr);
+    Some((test_db, proxy, proxied))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_outage_mid_run_fails_cleanly_and_recovers_without_restart() {
+    let Some((test_db, proxy, proxied)) = proxied_database().await else { return };
     let mut config = test_config(&test_db);
     config.database_url = Some(Secret::new(proxied));
     config.request_timeout = std::time::Duration::from_secs(5);
@@ -128,15 +135,8 @@ async fn postgres_outage_mid_run_fails_cleanly_and_recovers_without_restart() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_start_while_postgres_is_unreachable_waits_for_it() {
-    let test_db = TestDatabase::new();
-    let Some(url) = test_db.url.clone() else {
-        eprintln!("outage test skipped: it needs PostgreSQL (STOREGATE_TEST_DATABASE_URL)");
-        return;
-    };
-    let (_, target) = through(&url, "127.0.0.1:1".parse().unwrap());
-    let proxy = Proxy::start(target).await;
+    let Some((test_db, proxy, proxied)) = proxied_database().await else { return };
     proxy.down();
-    let (proxied, _) = through(&url, proxy.addr);
     let opens = tokio::spawn(async move {
         tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         proxy.restore();

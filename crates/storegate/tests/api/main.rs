@@ -19,6 +19,7 @@ mod customers;
 mod demo;
 mod directory;
 mod errors;
+mod fuzz_bodies;
 mod helpers;
 mod hostile;
 mod import;

@@ -34,6 +34,7 @@ migrations! {
     7 "sales_documents";
     8 "integrations";
     9 "reservation_totals";
+    10 "order_stock_reserved";
 }
 
 impl Migration {

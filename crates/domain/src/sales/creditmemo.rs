@@ -5,7 +5,7 @@
 use super::invoice::STATE_PAID;
 use super::lifecycle::{
     DocItem, DocRequest, DocType, Document, LineError, add, after_create, insert_document, qty_to_refund, qty_to_ship,
-    request_comment, requested, require_doc, reservation, reserved_at_placement, resolve_state, save, share, stock_of,
+    request_comment, requested, require_doc, reservation, resolve_state, save, share, stock_of,
 };
 use super::{OrderItem, require};
 use crate::StorageResult;
@@ -209,7 +209,7 @@ pub async fn refund(
     }
     // Inventory: unshipped units release their reservation; shipped ones marked for return
     // go back to the source the order shipped from.
-    if !released.is_empty() && reserved_at_placement(tx, tenant, o.id).await? {
+    if !released.is_empty() && o.stock_reserved {
         let stock = stock_of(tx, tenant, o.store_id).await?;
         inventory::compensate(tx, tenant, stock, &released, &reservation("creditmemo_created", &o)).await?;
     }

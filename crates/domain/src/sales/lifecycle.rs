@@ -153,22 +153,6 @@ pub async fn save(ex: &mut impl Exec, tenant: TenantId, o: &Order) -> Result<(),
     Ok(())
 }
 
-/// Whether the order's placement wrote inventory reservations (orders from carts do; orders
-/// created directly with `POST /V1/orders` do not), so that cancel, ship and refund keep
-/// the reservations balanced.
-pub async fn reserved_at_placement(ex: &mut impl Exec, tenant: TenantId, order_id: i64) -> Result<bool, ApiError> {
-    let prefix = format!("{{\"event_type\":\"order_placed\",\"object_type\":\"order\",\"object_id\":\"{order_id}\",%");
-    let n: i64 = ex
-        .fetch_scalar(sql!(
-            "SELECT COUNT(*) FROM inventory_reservations WHERE tenant_id = $1 AND metadata LIKE $2",
-            tenant.0,
-            prefix
-        ))
-        .await
-        .storage()?;
-    Ok(n > 0)
-}
-
 /// The stock serving the order's store view.
 pub async fn stock_of(ex: &mut impl Exec, tenant: TenantId, store_id: i64) -> Result<i64, ApiError> {
     let view = crate::quote::view_of(ex, tenant, store_id).await?;
@@ -262,7 +246,7 @@ pub async fn cancel(tx: &mut Tx, tenant: TenantId, crypto: &Crypto, order_id: i6
     o.state = "canceled".into();
     o.status = "canceled".into();
     save(tx, tenant, &o).await?;
-    if !lines.is_empty() && reserved_at_placement(tx, tenant, o.id).await? {
+    if !lines.is_empty() && o.stock_reserved {
         let stock = stock_of(tx, tenant, o.store_id).await?;
         inventory::compensate(tx, tenant, stock, &lines, &reservation("order_canceled", &o)).await?;
     }

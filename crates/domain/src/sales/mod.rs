@@ -134,6 +134,9 @@ pub struct Order {
     pub protect_code: String,
     pub is_virtual: bool,
     pub email_sent: bool,
+    /// Placing the order reserved its stock (from a cart; `POST /V1/orders` does not), so
+    /// cancel, ship and refund compensate the reservations.
+    pub stock_reserved: bool,
     pub customer_id: Option<i64>,
     pub customer_group_id: i64,
     pub customer_is_guest: bool,
@@ -254,7 +257,7 @@ fn amounts_of(r: &Row, names: &[&'static str]) -> Result<Amounts, ApiError> {
 }
 
 const ORDER_FIELDS: &str = "id, increment_id, store_id, store_name, quote_id, state, status, hold_before_state, \
-     hold_before_status, protect_code, is_virtual, email_sent, customer_id, customer_group_id, customer_is_guest, \
+     hold_before_status, protect_code, is_virtual, email_sent, stock_reserved, customer_id, customer_group_id, customer_is_guest, \
      customer_email, customer_firstname, customer_lastname, customer_note, currency_code, coupon_code, \
      applied_rule_ids, discount_description, shipping_method, shipping_description, weight, total_item_count, \
      total_qty_ordered, remote_ip, created_at, updated_at";
@@ -274,6 +277,7 @@ fn order_from_row(r: &Row) -> Result<Order, ApiError> {
         protect_code: r.get("protect_code").map_err(g)?,
         is_virtual: r.get("is_virtual").map_err(g)?,
         email_sent: r.get("email_sent").map_err(g)?,
+        stock_reserved: r.get("stock_reserved").map_err(g)?,
         customer_id: r.get("customer_id").map_err(g)?,
         customer_group_id: r.get("customer_group_id").map_err(g)?,
         customer_is_guest: r.get("customer_is_guest").map_err(g)?,
@@ -505,6 +509,7 @@ pub async fn insert(ex: &mut impl Exec, tenant: TenantId, crypto: &Crypto, order
         o.protect_code.clone().into(),
         o.is_virtual.into(),
         o.email_sent.into(),
+        o.stock_reserved.into(),
         o.customer_id.into(),
         o.customer_group_id.into(),
         o.customer_is_guest.into(),

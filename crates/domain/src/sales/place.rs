@@ -260,6 +260,7 @@ pub async fn place(
         status: status.into(),
         is_virtual,
         email_sent: true,
+        stock_reserved: true,
         customer_id: quote.customer_id,
         customer_group_id: quote.customer_group_id,
         customer_is_guest: quote.is_guest(),

@@ -5,8 +5,7 @@
 
 use super::lifecycle::{
     DocItem, DocRequest, DocType, Document, LineError, Track, add, after_create, can_ship_items, insert_document,
-    insert_track, qty_to_ship, requested, require_doc, reservation, reserved_at_placement, resolve_state, save,
-    stock_of,
+    insert_track, qty_to_ship, requested, require_doc, reservation, resolve_state, save, stock_of,
 };
 use super::{not_found, require};
 use crate::StorageResult;
@@ -104,7 +103,7 @@ pub async fn create(
     for (code, lines) in &per_source {
         inventory::deduct_for_shipment(tx, tenant, stock, code, lines, &object).await?;
     }
-    if !reserved_at_placement(tx, tenant, o.id).await? {
+    if !o.stock_reserved {
         // No reservation to compensate: take back the compensation just written.
         let negated: Vec<Line> = stock_lines.iter().map(|l| Line { sku: l.sku.clone(), qty: -l.qty }).collect();
         let counted = counted_lines(tx, tenant, &negated).await?;

@@ -18,7 +18,7 @@ pub fn generator() -> SchemaGenerator {
 pub fn public_path(spec: &OpSpec) -> String {
     match spec.surface {
         Surface::Magento => format!("/rest{}", spec.path),
-        Surface::System => spec.path.to_owned(),
+        Surface::System | Surface::OAuth => spec.path.to_owned(),
     }
 }
 

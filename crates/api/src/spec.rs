@@ -10,6 +10,9 @@ pub enum Surface {
     Magento,
     /// Health, readiness and metrics at fixed absolute paths.
     System,
+    /// Magento's OAuth 1.0a token exchange at `/oauth/…`: form-encoded answers, and errors
+    /// as `oauth_problem=…`, as Magento's token controllers give them.
+    OAuth,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

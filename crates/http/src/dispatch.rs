@@ -32,6 +32,9 @@ struct Target<'a> {
 /// `/rest/V1/…`, `/rest/<code>/V1/…` and `/rest/schema` belong to the Magento surface; the
 /// first segment after `/rest` is a store code unless it is where Magento paths begin.
 fn classify(path: &str) -> Target<'_> {
+    if path.starts_with("/oauth/") {
+        return Target { surface: Surface::OAuth, store_code: None, path };
+    }
     let Some(rest) = path.strip_prefix("/rest/") else {
         return Target { surface: Surface::System, store_code: None, path };
     };
@@ -146,22 +149,7 @@ fn fail(app: &App, surface: Surface, e: &ApiError, request_id: &str, operation: 
     if e.code.status() >= 500 {
         tracing::error!(request_id, operation, error = %e, "request failed");
     }
-    if operation.is_some_and(|id| id.starts_with("oauth.token.")) {
-        return oauth_problem(app, e, request_id);
-    }
     render::error(surface, e, app.compat, request_id)
-}
-
-/// The token exchange answers errors as Magento's token controllers do: form-encoded
-/// `oauth_problem=<message>` (placeholders filled in), 401 or 400.
-fn oauth_problem(app: &App, e: &ApiError, request_id: &str) -> Response {
-    let status = StatusCode::from_u16(app.compat.status(e.code)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let message = if status.is_server_error() { format!("internal_error&report_id={request_id}") } else { e.message() };
-    let body = format!("oauth_problem={}", storegate_domain::oauth::signature::encode(&message));
-    let mut r = Response::new(Body::from(body));
-    *r.status_mut() = status;
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
-    r
 }
 
 /// Everything after routing; answers who called (anonymous if that was never established)
@@ -550,5 +538,7 @@ mod tests {
         assert_eq!((t.store_code, t.path), (Some("fr"), "/schema"));
         let t = classify("/health");
         assert_eq!((t.surface, t.path), (Surface::System, "/health"));
+        let t = classify("/oauth/token/request");
+        assert_eq!((t.surface, t.path), (Surface::OAuth, "/oauth/token/request"));
     }
 }

@@ -1,5 +1,6 @@
 //! Each surface renders errors its own way, all from the one error table.
 
+use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
@@ -78,6 +79,7 @@ pub fn magento_error_body(e: &ApiError, report_id: &str) -> Value {
 pub fn error(surface: Surface, e: &ApiError, compat: StatusCompat, report_id: &str) -> Response {
     let status = StatusCode::from_u16(compat.status(e.code)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = match surface {
+        Surface::OAuth => return oauth_problem(status, e, report_id),
         Surface::Magento => magento_error_body(e, report_id),
         Surface::System => {
             let message = if e.code == ErrorCode::Internal {
@@ -89,6 +91,17 @@ pub fn error(surface: Surface, e: &ApiError, compat: StatusCompat, report_id: &s
         }
     };
     json_response(status, &body)
+}
+
+/// Magento's token controllers answer errors form-encoded: `oauth_problem=<message>`
+/// (placeholders filled in).
+fn oauth_problem(status: StatusCode, e: &ApiError, report_id: &str) -> Response {
+    let message = if status.is_server_error() { format!("internal_error&report_id={report_id}") } else { e.message() };
+    let body = format!("oauth_problem={}", storegate_domain::oauth::signature::encode(&message));
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+    r
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The OAuth 1.0a token exchange of an integration's activation (Magento's
-//! `/oauth/token/request` and `/oauth/token/access`). They live at fixed absolute paths, as
-//! in Magento, so they are System-surface operations; their answers are form-encoded
+//! `/oauth/token/request` and `/oauth/token/access`), on the OAuth surface: fixed absolute
+//! paths as in Magento, answers form-encoded
 //! (`oauth_token=…&oauth_token_secret=…`). The dispatcher verifies the signed request
 //! (consumer, timestamp, nonce, request token, verifier, signature) before either runs;
 //! the permission decision admits only a consumer so verified.
@@ -16,7 +16,7 @@ use storegate_types::principal::Principal;
 const fn exchange(id: &'static str, path: &'static str, summary: &'static str, audit: &'static str) -> OpSpec {
     OpSpec {
         id,
-        surface: Surface::System,
+        surface: Surface::OAuth,
         method: Method::Post,
         path,
         acl: Acl::OAuthConsumer,

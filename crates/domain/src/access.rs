@@ -129,23 +129,6 @@ async fn principal_of(
     }
 }
 
-/// Rebuilds a stored principal (a bulk operation's owner, by the audit log's kind and id)
-/// with what the database says now: a deactivated user or customer becomes anonymous, and
-/// an admin's grants are today's, so an operation queued before a role change runs with
-/// the changed role.
-pub async fn reload_principal(
-    ex: &mut impl Exec,
-    tenant: TenantId,
-    kind: &str,
-    id: Option<i64>,
-) -> Result<Principal, ApiError> {
-    match (kind, id) {
-        ("admin", Some(id)) => principal_of(ex, tenant, TokenKind::Admin, id).await,
-        ("customer", Some(id)) => principal_of(ex, tenant, TokenKind::Customer, id).await,
-        _ => Ok(Principal::Anonymous),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

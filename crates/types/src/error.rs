@@ -206,9 +206,6 @@ error_codes! {
     OauthTokenLength, InvalidRequest, 400, "The token length is invalid. Check the length and try again.";
     OauthVerifierInvalid, Authentication, 401, "Verifier is invalid";
     OauthHeaderInvalid, InvalidRequest, 400, "The OAuth Authorization header cannot be parsed.";
-    BulkNotFound, NotFound, 404, "Bulk uuid %bulkUuid not exist";
-    BulkTooManyItems, InvalidRequest, 400, "Maximum items of type \"%type\" is %max";
-    BulkItemNotObject, InvalidRequest, 400, "Item %index of the bulk request is not an object.";
     Internal, Internal, 500, "Internal Error. Details are available in the storegate log. Report ID: %1";
 }
 

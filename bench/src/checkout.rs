@@ -187,13 +187,7 @@ async fn measure(
     }
     let seconds = started.elapsed().as_secs_f64();
     latencies.sort_unstable();
-    let pct = |p: f64| -> f64 {
-        if latencies.is_empty() {
-            return 0.0;
-        }
-        let i = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1;
-        latencies[i] as f64 / 1000.0
-    };
+    let pct = |p: f64| crate::latency::percentile_ms(&latencies, p);
     Ok(Outcome {
         backend: String::new(),
         flow,

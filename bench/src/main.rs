@@ -7,6 +7,7 @@
 
 mod checkout;
 mod client;
+mod latency;
 mod load;
 mod magento;
 

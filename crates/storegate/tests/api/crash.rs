@@ -7,7 +7,7 @@
 
 use crate::carts::shipping_info;
 use crate::helpers::{ADMIN, ADMIN_PASSWORD};
-use crate::process::ServerProcess;
+use crate::process::{ServerProcess, call};
 use reqwest::Client;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -21,26 +21,6 @@ const STOCK: i64 = 1_000_000;
 
 fn setting(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-async fn call(
-    client: &Client,
-    method: reqwest::Method,
-    url: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> reqwest::Result<(u16, Value)> {
-    let mut request = client.request(method, url);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await?;
-    let status = response.status().as_u16();
-    let text = response.text().await?;
-    Ok((status, serde_json::from_str(&text).unwrap_or(Value::String(text))))
 }
 
 async fn admin_token(client: &Client, base: &str) -> String {

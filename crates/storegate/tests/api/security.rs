@@ -15,6 +15,7 @@ const NEW_CUSTOMER_PASSWORD: &str = "Pw-second-4b2d8f!";
 const STREET: &str = "77 Confidential Lane";
 const TELEPHONE: &str = "555-0199-4242";
 
+/// A request to the server process that must succeed; answers its body.
 async fn send(
     client: &Client,
     base: &str,
@@ -23,18 +24,9 @@ async fn send(
     token: Option<&str>,
     body: Option<Value>,
 ) -> Value {
-    let mut request = client.request(method, format!("{base}{path}"));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    assert_eq!(status, 200, "{path}: {text}");
-    serde_json::from_str(&text).unwrap_or(Value::String(text))
+    let (status, answer) = crate::process::call(client, method, &format!("{base}{path}"), token, body).await.unwrap();
+    assert_eq!(status, 200, "{path}: {answer}");
+    answer
 }
 
 /// Logs in, registers a customer with an address, checks out, changes the password:

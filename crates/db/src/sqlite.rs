@@ -42,7 +42,8 @@ impl SqliteDb {
             let readers =
                 (0..opts.readers.max(1)).map(|_| open_connection(&opts, false)).collect::<Result<Vec<_>, _>>()?;
             let watch = open_connection(&opts, false)?;
-            let checkpoint = open_connection(&opts, true)?;
+            // query_only suffices for checkpoints, and skips the writer's start-up analysis.
+            let checkpoint = open_connection(&opts, false)?;
             Ok((writer, readers, watch, checkpoint))
         })
         .await

@@ -25,6 +25,24 @@ pub fn is_secret(placeholder: &str) -> bool {
     SECRET_WORDS.iter().any(|w| last.contains(w))
 }
 
+/// Masks every value whose key names a secret (a password, token, secret or hash), at any
+/// depth: what the bulk status endpoints show of a queued operation's input.
+pub fn redact_secrets(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if is_secret(key) {
+                    *v = Value::String("******".into());
+                } else {
+                    redact_secrets(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_secrets),
+        _ => {}
+    }
+}
+
 /// Renders a template. A missing optional value renders as `(none)`.
 pub fn render(template: &str, principal: &str, store: &str, input: &Value, output: Option<&Value>) -> String {
     let mut sentence = template.to_owned();
@@ -124,6 +142,9 @@ mod tests {
     #[test]
     fn secrets_are_never_rendered() {
         assert!(is_secret("password") && is_secret("customer.password_hash") && is_secret("token"));
+        let mut v = json!({"customer": {"email": "a@b.c"}, "password": "hunter2", "items": [{"token": "t"}]});
+        redact_secrets(&mut v);
+        assert_eq!(v, json!({"customer": {"email": "a@b.c"}, "password": "******", "items": [{"token": "******"}]}));
         let s = render("{password}", "p", "s", &json!({"password": "hunter2"}), None);
         assert_eq!(s, "[redacted]");
     }

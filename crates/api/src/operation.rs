@@ -73,6 +73,9 @@ pub trait Operation: Send + Sync + 'static {
 pub trait ErasedOp: Send + Sync {
     fn spec(&self) -> &'static OpSpec;
     fn invoke<'a>(&'a self, cx: &'a Ctx, input: Value) -> BoxFuture<'a, Result<Reply, ApiError>>;
+    /// Whether `input` parses as this operation's input (the async API checks each
+    /// operation when it accepts it, and rejects the ones that would fail to parse).
+    fn check_input(&self, input: Value) -> Result<(), ApiError>;
     fn input_schema(&self, generator: &mut SchemaGenerator) -> Schema;
     fn output_schema(&self, generator: &mut SchemaGenerator) -> Schema;
 }
@@ -91,6 +94,10 @@ impl<O: Operation> ErasedOp for Erased<O> {
             let output = O::call(cx, input).await?;
             O::reply(output)
         })
+    }
+
+    fn check_input(&self, input: Value) -> Result<(), ApiError> {
+        parse_input::<O::Input>(input).map(|_| ())
     }
 
     fn input_schema(&self, generator: &mut SchemaGenerator) -> Schema {

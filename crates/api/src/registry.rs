@@ -27,6 +27,7 @@ const AREAS: &[&[&dyn ErasedOp]] = &[
     ops::invoices::OPERATIONS,
     ops::shipments::OPERATIONS,
     ops::creditmemos::OPERATIONS,
+    ops::bulk::OPERATIONS,
 ];
 
 pub fn operations() -> &'static [&'static dyn ErasedOp] {

@@ -22,6 +22,9 @@ pub enum DbError {
     Decode(String),
     #[error("cannot encode value: {0}")]
     Encode(String),
+    /// A job's commit guard changed no row (its lease was lost): nothing was committed.
+    #[error("the transaction's commit guard refused it")]
+    GuardRefused,
     #[error("database error: {0}")]
     Other(String),
 }

@@ -12,6 +12,7 @@
 
 pub mod changes;
 mod error;
+pub mod guard;
 pub mod migrate;
 mod postgres;
 pub mod schema;
@@ -427,11 +428,32 @@ enum TxInner {
 }
 
 impl Tx {
-    pub async fn commit(self) -> Result<(), DbError> {
+    pub async fn commit(mut self) -> Result<(), DbError> {
+        match guard::before_commit() {
+            guard::BeforeCommit::Nothing => {}
+            guard::BeforeCommit::Refuse => return Err(self.refuse().await),
+            guard::BeforeCommit::Run(q) => match self.execute(q).await {
+                Ok(0) => {
+                    guard::refused();
+                    return Err(self.refuse().await);
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    guard::refused();
+                    let _ = self.rollback().await;
+                    return Err(e);
+                }
+            },
+        }
         match self.inner {
             TxInner::Sqlite(tx) => tx.commit(),
             TxInner::Postgres(tx) => tx.commit().await,
         }
+    }
+
+    async fn refuse(self) -> DbError {
+        let _ = self.rollback().await;
+        DbError::GuardRefused
     }
 
     pub async fn rollback(self) -> Result<(), DbError> {

@@ -35,6 +35,7 @@ migrations! {
     8 "integrations";
     9 "reservation_totals";
     10 "order_stock_reserved";
+    11 "bulk_operations";
 }
 
 impl Migration {

@@ -97,6 +97,37 @@ pub async fn authenticate_bearer_until(
     Ok((principal, until))
 }
 
+/// The principal a background job acts for, read again when it runs (as Magento's consumer
+/// does), so a user disabled or a role narrowed after the job was accepted applies to it.
+/// `user_type` is Magento's: 1 integration, 2 admin, 3 customer, 4 guest.
+pub async fn reload(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    user_type: i64,
+    user_id: Option<i64>,
+) -> Result<Principal, ApiError> {
+    match (user_type, user_id) {
+        (1, Some(id)) => {
+            // Reauthorising an integration revokes what it was trusted with until then.
+            let active: Option<String> = ex
+                .fetch_optional_scalar(sql!(
+                    "SELECT status FROM integrations WHERE tenant_id = $1 AND id = $2",
+                    tenant.0,
+                    id
+                ))
+                .await
+                .storage()?;
+            match active.as_deref() {
+                Some("active") => crate::integration::principal(ex, tenant, id).await,
+                _ => Ok(Principal::Anonymous),
+            }
+        }
+        (2, Some(id)) => principal_of(ex, tenant, TokenKind::Admin, id).await,
+        (3, Some(id)) => principal_of(ex, tenant, TokenKind::Customer, id).await,
+        _ => Ok(Principal::Anonymous),
+    }
+}
+
 async fn principal_of(
     ex: &mut impl Exec,
     tenant: TenantId,

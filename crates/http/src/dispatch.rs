@@ -26,27 +26,47 @@ use storegate_types::{ApiError, ErrorCode};
 struct Target<'a> {
     surface: Surface,
     store_code: Option<&'a str>,
+    /// Run now, or queue (`/rest/async/…`, `/rest/async/bulk/…`).
+    mode: Mode,
     path: &'a str,
+}
+
+/// How a Magento write is run: now, or queued as one operation (`async`) or one per array
+/// element (`async/bulk`) for the workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Now,
+    Async,
+    Bulk,
 }
 
 /// `/rest/V1/…`, `/rest/<code>/V1/…` and `/rest/schema` belong to the Magento surface; the
 /// first segment after `/rest` is a store code unless it is where Magento paths begin.
+/// `async/` or `async/bulk/` before `V1` queues the request.
 fn classify(path: &str) -> Target<'_> {
+    let system = |surface| Target { surface, store_code: None, mode: Mode::Now, path };
     if path.starts_with("/oauth/") {
-        return Target { surface: Surface::OAuth, store_code: None, path };
+        return system(Surface::OAuth);
     }
     let Some(rest) = path.strip_prefix("/rest/") else {
-        return Target { surface: Surface::System, store_code: None, path };
+        return system(Surface::System);
     };
     let (first, after) = rest.split_once('/').map_or((rest, ""), |(f, a)| (f, a));
-    match first {
-        "V1" | "schema" => Target { surface: Surface::Magento, store_code: None, path: &path["/rest".len()..] },
+    let (store_code, remainder) = match first {
+        "V1" | "schema" | "async" => (None, &path["/rest".len()..]),
         code => {
             let start = path.len() - after.len() - 1;
-            let remainder = if after.is_empty() { "/" } else { &path[start..] };
-            Target { surface: Surface::Magento, store_code: Some(code), path: remainder }
+            (Some(code), if after.is_empty() { "/" } else { &path[start..] })
         }
-    }
+    };
+    let (mode, path) = if let Some(p) = remainder.strip_prefix("/async/bulk").filter(|p| p.starts_with("/V1/")) {
+        (Mode::Bulk, p)
+    } else if let Some(p) = remainder.strip_prefix("/async").filter(|p| p.starts_with("/V1/")) {
+        (Mode::Async, p)
+    } else {
+        (Mode::Now, remainder)
+    };
+    Target { surface: Surface::Magento, store_code, mode, path }
 }
 
 /// The entry point of every request: gives it a request id, runs it inside the panic
@@ -83,6 +103,9 @@ async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
         Some(p) if !p.is_empty() => p,
         _ => target.path,
     };
+    if target.mode != Mode::Now {
+        return crate::bulk::accept(&app, target.mode, target.store_code, path, req, request_id, started).await;
+    }
     let (routed, raw_params) = match app.routes.lookup(surface, method, path) {
         Lookup::Found(routed, params) => (routed, params),
         Lookup::WrongMethod(allowed) => {
@@ -145,7 +168,7 @@ fn filter_reply(reply: Reply, filter: &crate::fields::FieldFilter) -> Reply {
     Reply::Json(filter.apply(value))
 }
 
-fn fail(app: &App, surface: Surface, e: &ApiError, request_id: &str, operation: Option<&str>) -> Response {
+pub(crate) fn fail(app: &App, surface: Surface, e: &ApiError, request_id: &str, operation: Option<&str>) -> Response {
     if e.code.status() >= 500 {
         tracing::error!(request_id, operation, error = %e, "request failed");
     }
@@ -177,7 +200,7 @@ async fn run(
         Err(e) => return (Principal::Anonymous, Err(e)),
     };
     let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant);
-    let audit = Audit { app, op, request_id, principal: &principal, store: &store, decision: &decision };
+    let audit = Audit { app, channel: "rest", op, request_id, principal: &principal, store: &store, decision: &decision };
     if !decision.allowed {
         let error = decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
         audit.record(&Value::Null, Err(&error)).await;
@@ -234,7 +257,7 @@ fn is_cacheable(operation: &str) -> bool {
     matches!(operation, "catalog.product.get" | "catalog.product.list")
 }
 
-async fn resolve_store(
+pub(crate) async fn resolve_store(
     app: &App,
     epoch: Option<u64>,
     surface: Surface,
@@ -272,7 +295,7 @@ async fn load_store(app: &App, code: Option<&str>) -> Result<Arc<StoreView>, Api
 /// anonymous. Anonymous operations skip the lookup. Bearer answers are cached by token hash
 /// until the token expires or anything in the database changes (a revocation, a role edit
 /// from the CLI); signed requests are checked every time (each spends a nonce).
-async fn authenticate(
+pub(crate) async fn authenticate(
     app: &App,
     epoch: Option<u64>,
     acl: storegate_types::Acl,
@@ -369,7 +392,7 @@ async fn signed_request(
     Ok(storegate_domain::oauth::SignedRequest { method: req.method().as_str().to_owned(), urls, protocol, params, now })
 }
 
-fn bind_forced(forced: &[Forced], principal: &Principal, input: &mut Value) {
+pub(crate) fn bind_forced(forced: &[Forced], principal: &Principal, input: &mut Value) {
     for f in forced {
         if let (Forced::CustomerId(field), Principal::Customer { id, .. }, Some(map)) =
             (f, principal, input.as_object_mut())
@@ -388,41 +411,71 @@ async fn read_input(
     raw_params: Vec<(String, String)>,
     req: Request,
 ) -> Result<Value, ApiError> {
-    let mut input = match req.uri().query().filter(|q| !q.is_empty()).map(query::parse) {
-        None => Map::new(),
-        Some(Ok(Value::Object(m))) => m,
-        Some(Ok(_)) => Map::new(),
-        Some(Err(e)) => return Err(ApiError::invalid_value("query", Value::String(e.0))),
-    };
+    let query = query_input(&req)?;
     // A body trickling in byte by byte must not hold the request open past its timeout.
     let body = match method {
         Method::Get => None,
-        _ => tokio::time::timeout(app.request_timeout, read_body(app, req))
-            .await
-            .map_err(|_| ApiError::new(ErrorCode::BodyTimeout))??,
+        _ => match read_json(app, req, app.body_limit).await? {
+            None => None,
+            Some(Value::Object(body)) => Some(body),
+            Some(_) => {
+                return Err(ApiError::new(ErrorCode::DecodingError).with_internal("the body is not a JSON object"));
+            }
+        },
     };
-    if let Some(Value::Object(body)) = body {
+    let params = raw_params.into_iter().map(|(name, raw)| decode_path_param(&name, &raw)).collect::<Result<_, _>>()?;
+    Ok(merge_input(query, body, params))
+}
+
+/// The query string's parameters as an input object.
+pub(crate) fn query_input(req: &Request) -> Result<Map<String, Value>, ApiError> {
+    match req.uri().query().filter(|q| !q.is_empty()).map(query::parse) {
+        Some(Ok(Value::Object(m))) => Ok(m),
+        Some(Err(e)) => Err(ApiError::invalid_value("query", Value::String(e.0))),
+        _ => Ok(Map::new()),
+    }
+}
+
+/// One operation's input: query, then body (keys normalised to snake_case), then path
+/// parameters, each overriding the one before.
+pub(crate) fn merge_input(
+    query: Map<String, Value>,
+    body: Option<Map<String, Value>>,
+    params: Vec<(String, Value)>,
+) -> Value {
+    let mut input = query;
+    if let Some(body) = body {
         input.extend(body);
     }
     let mut input = match storegate_api::input::normalize_keys(Value::Object(input)) {
         Value::Object(m) => m,
         _ => Map::new(),
     };
-    for (name, raw) in raw_params {
-        // PHP's urldecode, as Magento decodes path parameters: `+` is a space (clients such
-        // as my-magento encode SKUs with quote_plus); a literal plus arrives as %2B.
-        let raw = raw.replace('+', " ");
-        let value = percent_decode_str(&raw)
-            .decode_utf8()
-            .map_err(|_| ApiError::invalid_value(&name, Value::String(raw.clone())))?
-            .into_owned();
-        input.insert(storegate_api::input::snake_case(&name), Value::String(value));
+    for (name, value) in params {
+        input.insert(storegate_api::input::snake_case(&name), value);
     }
-    Ok(Value::Object(input))
+    Value::Object(input)
 }
 
-async fn read_body(app: &App, req: Request) -> Result<Option<Value>, ApiError> {
-    let limit = app.body_limit;
+/// PHP's urldecode, as Magento decodes path parameters: `+` is a space (clients such as
+/// my-magento encode SKUs with quote_plus); a literal plus arrives as %2B.
+pub(crate) fn decode_path_param(name: &str, raw: &str) -> Result<(String, Value), ApiError> {
+    let raw = raw.replace('+', " ");
+    let value = percent_decode_str(&raw)
+        .decode_utf8()
+        .map_err(|_| ApiError::invalid_value(name, Value::String(raw.clone())))?
+        .into_owned();
+    Ok((name.to_owned(), Value::String(value)))
+}
+
+/// The JSON body, if any, read within the request timeout and `limit` bytes.
+pub(crate) async fn read_json(app: &App, req: Request, limit: usize) -> Result<Option<Value>, ApiError> {
+    tokio::time::timeout(app.request_timeout, read_body(req, limit))
+        .await
+        .map_err(|_| ApiError::new(ErrorCode::BodyTimeout))?
+}
+
+async fn read_body(req: Request, limit: usize) -> Result<Option<Value>, ApiError> {
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
@@ -438,30 +491,29 @@ async fn read_body(app: &App, req: Request) -> Result<Option<Value>, ApiError> {
         Some(ct) if ct == "application/json" || ct.ends_with("+json") => {}
         Some(ct) => return Err(ApiError::positional(ErrorCode::ContentTypeUnsupported, [ct])),
     }
-    let value: Value = serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::new(ErrorCode::DecodingError).with_internal(e.to_string()))?;
-    match value {
-        Value::Object(_) => Ok(Some(value)),
-        _ => Err(ApiError::new(ErrorCode::DecodingError).with_internal("the body is not a JSON object")),
-    }
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|e| ApiError::new(ErrorCode::DecodingError).with_internal(e.to_string()))
 }
 
-fn too_large(limit: usize) -> ApiError {
+pub(crate) fn too_large(limit: usize) -> ApiError {
     ApiError::positional(ErrorCode::BodyTooLarge, [limit])
 }
 
 /// Writes the audit row for a write (whatever its outcome) or a denial.
-struct Audit<'a> {
-    app: &'a App,
-    op: &'static dyn ErasedOp,
-    request_id: &'a str,
-    principal: &'a Principal,
-    store: &'a Arc<StoreView>,
-    decision: &'a Decision,
+pub(crate) struct Audit<'a> {
+    pub app: &'a App,
+    /// `rest` for requests, `bulk` for queued operations run by a worker.
+    pub channel: &'static str,
+    pub op: &'static dyn ErasedOp,
+    pub request_id: &'a str,
+    pub principal: &'a Principal,
+    pub store: &'a Arc<StoreView>,
+    pub decision: &'a Decision,
 }
 
 impl Audit<'_> {
-    async fn record(&self, input: &Value, outcome: Result<Option<&Value>, &ApiError>) {
+    pub async fn record(&self, input: &Value, outcome: Result<Option<&Value>, &ApiError>) {
         let spec = self.op.spec();
         let denied = !self.decision.allowed;
         if !denied && !spec.audits_success() {
@@ -489,7 +541,7 @@ impl Audit<'_> {
         let entry = AuditEntry {
             tenant: Some(self.app.tenant),
             request_id: self.request_id.to_owned(),
-            channel: "rest",
+            channel: self.channel,
             principal: who,
             operation_id: spec.id.to_owned(),
             store_code: Some(store),
@@ -521,7 +573,7 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>, request_id: &s
 
 #[cfg(test)]
 mod tests {
-    use super::classify;
+    use super::{Mode, classify};
     use storegate_api::Surface;
 
     #[test]
@@ -538,6 +590,12 @@ mod tests {
         assert_eq!((t.store_code, t.path), (Some("fr"), "/schema"));
         let t = classify("/health");
         assert_eq!((t.surface, t.path), (Surface::System, "/health"));
+        let t = classify("/rest/async/V1/products");
+        assert_eq!((t.store_code, t.mode, t.path), (None, Mode::Async, "/V1/products"));
+        let t = classify("/rest/default/async/bulk/V1/products/bySku");
+        assert_eq!((t.store_code, t.mode, t.path), (Some("default"), Mode::Bulk, "/V1/products/bySku"));
+        let t = classify("/rest/V1/async/V1/x");
+        assert_eq!((t.mode, t.path), (Mode::Now, "/V1/async/V1/x"));
         let t = classify("/oauth/token/request");
         assert_eq!((t.surface, t.path), (Surface::OAuth, "/oauth/token/request"));
     }

@@ -5,9 +5,11 @@
 //! Architecture invariant: this is the only crate that knows about HTTP. It authenticates
 //! and authorises through `storegate_domain::access`, never by itself.
 
+pub mod bulk;
 pub mod cache;
 pub mod dispatch;
 pub mod fields;
+pub mod jobs;
 pub mod observe;
 pub mod query;
 pub mod render;
@@ -32,6 +34,10 @@ pub struct HttpConfig {
     pub request_timeout: Duration,
     /// Answer 401/404 where real Magento does, instead of 403/405.
     pub magento_status_compat: bool,
+    /// Largest body of an `/rest/async/bulk/…` request, in bytes (it carries many payloads).
+    pub bulk_body_limit: usize,
+    /// Workers running queued operations in this process (0: this node only accepts).
+    pub bulk_workers: usize,
 }
 
 impl Default for HttpConfig {
@@ -40,6 +46,8 @@ impl Default for HttpConfig {
             body_limit: 2 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             magento_status_compat: false,
+            bulk_body_limit: 16 * 1024 * 1024,
+            bulk_workers: 2,
         }
     }
 }
@@ -49,6 +57,10 @@ pub struct App {
     pub db: Db,
     pub tenant: TenantId,
     pub routes: RouteTable,
+    /// `/rest/async/bulk/V1/…` routes (see [`RouteTable::build_bulk`]).
+    pub bulk_routes: RouteTable,
+    pub bulk_body_limit: usize,
+    pub jobs: jobs::Jobs,
     pub settings: Arc<Settings>,
     pub host: Arc<dyn Host>,
     pub compat: StatusCompat,
@@ -113,11 +125,15 @@ impl App {
     ) -> Result<App, String> {
         observe::prometheus();
         let routes = RouteTable::build(operations)?;
+        let bulk_routes = RouteTable::build_bulk(operations)?;
         Ok(App {
             host: Arc::new(ProcessHost { db: db.clone(), openapi: OnceLock::new() }),
             db,
             tenant,
             routes,
+            bulk_routes,
+            bulk_body_limit: config.bulk_body_limit,
+            jobs: jobs::Jobs::new(config.bulk_workers),
             settings: Arc::new(settings),
             compat: StatusCompat { magento: config.magento_status_compat },
             metrics: observe::RequestMetrics::new(operations),
@@ -154,6 +170,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     observe::start_upkeep();
     let app = Arc::new(app);
+    let _workers = jobs::start(app.clone());
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     // Headers must arrive within the request timeout: a slow client (slowloris) cannot

@@ -7,6 +7,7 @@ use storegate_api::{ErasedOp, Method, Surface};
 
 pub struct RouteTable {
     by_method: HashMap<(Surface, Method), Router<Routed>>,
+    by_id: HashMap<&'static str, Routed>,
     count: usize,
 }
 
@@ -26,16 +27,44 @@ pub enum Lookup {
 
 impl RouteTable {
     pub fn build(ops: &[&'static dyn ErasedOp]) -> Result<RouteTable, String> {
+        Self::build_from(ops, |op| Some(op.spec().path.to_owned()))
+    }
+
+    /// The routes of `/rest/async/bulk/V1/…`: every Magento write, with each path parameter
+    /// replaced by a static `by<Name>` segment (`/V1/products/{sku}` → `/V1/products/bySku`),
+    /// since the parameter moves into each element of the array payload.
+    pub fn build_bulk(ops: &[&'static dyn ErasedOp]) -> Result<RouteTable, String> {
+        Self::build_from(ops, |op| {
+            let s = op.spec();
+            (s.surface == Surface::Magento && s.method != Method::Get).then(|| bulk_path(s.path))
+        })
+    }
+
+    fn build_from(
+        ops: &[&'static dyn ErasedOp],
+        path_of: impl Fn(&'static dyn ErasedOp) -> Option<String>,
+    ) -> Result<RouteTable, String> {
         let mut by_method: HashMap<(Surface, Method), Router<Routed>> = HashMap::new();
+        let mut by_id = HashMap::new();
+        let mut count = 0;
         for (index, op) in ops.iter().enumerate() {
             let s = op.spec();
+            by_id.insert(s.id, Routed { op: *op, index });
+            let Some(path) = path_of(*op) else { continue };
+            let path = path.strip_suffix('/').filter(|p| !p.is_empty()).map(str::to_owned).unwrap_or(path);
             by_method
                 .entry((s.surface, s.method))
                 .or_default()
-                .insert(s.path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(s.path), Routed { op: *op, index })
+                .insert(path, Routed { op: *op, index })
                 .map_err(|e| format!("{} {} ({}): {e}", s.method.as_str(), s.path, s.id))?;
+            count += 1;
         }
-        Ok(RouteTable { by_method, count: ops.len() })
+        Ok(RouteTable { by_method, by_id, count })
+    }
+
+    /// The operation declared with this id.
+    pub fn by_id(&self, id: &str) -> Option<Routed> {
+        self.by_id.get(id).copied()
     }
 
     /// How many routes the table holds; equal to the number of operations.
@@ -65,4 +94,19 @@ impl RouteTable {
         others.sort();
         if others.is_empty() { Lookup::NotFound } else { Lookup::WrongMethod(others) }
     }
+}
+
+/// `/V1/carts/{cartId}/items` → `/V1/carts/byCartId/items`.
+pub fn bulk_path(path: &str) -> String {
+    path.split('/')
+        .map(|seg| match seg.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(name) => {
+                let mut chars = name.chars();
+                let first = chars.next().map(|c| c.to_ascii_uppercase()).into_iter();
+                format!("by{}", first.chain(chars).collect::<String>())
+            }
+            None => seg.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }

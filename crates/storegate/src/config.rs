@@ -129,6 +129,13 @@ pub struct ServeArgs {
     /// requests (Magento's oauth/consumer/enable_integration_as_bearer). [default: false]
     #[arg(long, env = "STOREGATE_INTEGRATION_BEARER", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub integration_bearer: Option<bool>,
+    /// Workers running queued async and bulk operations in this process; 0 makes this node
+    /// only accept them (other nodes on the same PostgreSQL run them). [default: 2]
+    #[arg(long, env = "STOREGATE_BULK_WORKERS", value_name = "N")]
+    pub bulk_workers: Option<usize>,
+    /// Largest body of an `/rest/async/bulk/…` request in bytes. [default: 16777216]
+    #[arg(long, env = "STOREGATE_BULK_BODY_LIMIT", value_name = "BYTES")]
+    pub bulk_body_limit: Option<usize>,
 }
 
 /// The keys a `--config` TOML file may hold.
@@ -153,6 +160,8 @@ struct FileConfig {
     db_max_connections: Option<usize>,
     max_page_size: Option<i64>,
     integration_bearer: Option<bool>,
+    bulk_workers: Option<usize>,
+    bulk_body_limit: Option<usize>,
     encryption_key: Option<Secret>,
     admin_user: Option<String>,
     admin_password: Option<Secret>,
@@ -180,6 +189,8 @@ pub struct Config {
     pub max_page_size: i64,
     /// Integration access tokens also work as Bearer tokens.
     pub integration_bearer: bool,
+    pub bulk_workers: usize,
+    pub bulk_body_limit: usize,
     pub encryption_key: Option<Secret>,
     /// Admin created on first start (`STOREGATE_ADMIN_USER`). [default: admin]
     pub admin_user: String,
@@ -259,6 +270,8 @@ impl Config {
             db_max_connections: serve.db_max_connections.or(file.db_max_connections).unwrap_or(16),
             max_page_size: serve.max_page_size.or(file.max_page_size).unwrap_or(1000),
             integration_bearer: serve.integration_bearer.or(file.integration_bearer).unwrap_or(false),
+            bulk_workers: serve.bulk_workers.or(file.bulk_workers).unwrap_or(2),
+            bulk_body_limit: serve.bulk_body_limit.or(file.bulk_body_limit).unwrap_or(16 * 1024 * 1024),
             encryption_key: storage.encryption_key.clone().or(file.encryption_key),
             admin_user,
             admin_password,
@@ -270,6 +283,12 @@ impl Config {
     fn validate(&self) -> anyhow::Result<()> {
         if self.body_limit < 1024 {
             bail!("body_limit must be at least 1024 bytes");
+        }
+        if self.bulk_body_limit < self.body_limit {
+            bail!("bulk_body_limit must be at least body_limit");
+        }
+        if self.bulk_workers > 64 {
+            bail!("bulk_workers must be at most 64");
         }
         if !(1..=100_000).contains(&self.max_page_size) {
             bail!("max_page_size must be between 1 and 100000");

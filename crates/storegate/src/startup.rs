@@ -168,6 +168,8 @@ impl Application {
             body_limit: config.body_limit,
             request_timeout: config.request_timeout,
             magento_status_compat: config.magento_status_compat,
+            bulk_body_limit: config.bulk_body_limit,
+            bulk_workers: config.bulk_workers,
         };
         let app = App::new(db.clone(), bootstrapped.tenant, settings(config, crypto.clone()), &http)
             .map_err(anyhow::Error::msg)?;

@@ -63,4 +63,6 @@ pub enum CapabilityGroup {
     Inventory,
     Cms,
     Pricing,
+    /// The status of queued (async and bulk) operations.
+    Bulk,
 }

@@ -193,6 +193,10 @@ error_codes! {
     UnholdNotAvailable, InvalidRequest, 400, "You cannot remove the hold.";
     CaptureNotAvailable, InvalidRequest, 400, "The capture action is not available.";
     VoidNotAvailable, InvalidRequest, 400, "The void action is not available.";
+    BulkNotFound, NotFound, 404, "Bulk uuid %bulkUuid not exist";
+    BulkPayloadNotArray, InvalidRequest, 400, "The bulk request body must be a JSON array of the route's payloads.";
+    BulkTooManyOperations, InvalidRequest, 400, "The request contains %1 operations; the limit is %2.";
+    BulkEmpty, InvalidRequest, 400, "The bulk request holds no operations.";
     OauthSignatureInvalid, Authentication, 401, "The signature is invalid. Verify and try again.";
     OauthSignatureMethod, InvalidRequest, 400, "Signature method %1 is not supported";
     OauthVersionRejected, InvalidRequest, 400, "The \"%1\" Oauth version isn't supported.";

@@ -3,6 +3,7 @@
 
 pub mod attributes;
 pub mod auth;
+pub mod bulk;
 pub mod carts;
 pub mod catalog;
 pub mod categories;

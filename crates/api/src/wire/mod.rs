@@ -2,6 +2,7 @@
 //! these types are the contract, converted from domain types at the edge.
 
 pub mod attribute;
+pub mod bulk;
 pub mod cart;
 pub mod category;
 pub mod cms;

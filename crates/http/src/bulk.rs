@@ -1,0 +1,284 @@
+//! Accepting `/rest/async/V1/…` and `/rest/async/bulk/V1/…` requests: the same route
+//! lookup, authentication and permission decision as a request run now, then each
+//! operation's input is checked and the bulk is written to the queue in one transaction;
+//! the answer is 202 with one request item per operation. The workers in [`crate::jobs`]
+//! run the operations.
+
+use crate::dispatch::{self, Audit, Mode};
+use crate::routes::{Lookup, Routed};
+use crate::{App, render};
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Map, Value, json};
+use sha2::Digest;
+use std::time::Instant;
+use storegate_api::{Method, Surface};
+use storegate_domain::access;
+use storegate_domain::audit::AuditEntry;
+use storegate_domain::bulk::{self, NewBulk, NewOperation};
+use storegate_types::principal::Principal;
+use storegate_types::{ApiError, ErrorCode};
+
+/// Answers an async or bulk request: 202 and the request items, or the error that refused
+/// the whole request (unknown route, no permission, a body that is not what the mode takes).
+pub(crate) async fn accept(
+    app: &App,
+    mode: Mode,
+    store_code: Option<&str>,
+    path: &str,
+    req: Request,
+    request_id: &str,
+    started: Instant,
+) -> Response {
+    let method = Method::parse(req.method().as_str()).filter(|m| *m != Method::Get);
+    let table = if mode == Mode::Bulk { &app.bulk_routes } else { &app.routes };
+    let routed = match method.map(|m| table.lookup(Surface::Magento, Some(m), path)) {
+        Some(Lookup::Found(routed, params)) => (routed, params),
+        // Magento declares async routes only for writes: anything else is no route at all.
+        _ => return dispatch::fail(app, Surface::Magento, &ApiError::new(ErrorCode::RouteNotFound), request_id, None),
+    };
+    let (routed, params) = routed;
+    let spec = routed.op.spec();
+    let (principal, outcome) = queue(app, mode, routed, params, store_code, req, request_id).await;
+    let status = match &outcome {
+        Ok(_) => 202,
+        Err(e) => app.compat.status(e.code),
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    app.metrics.record(routed.index, status, seconds);
+    let latency_ms = seconds * 1000.0;
+    let who = principal.reference().name;
+    tracing::info!(request_id = %request_id, operation = spec.id, principal = %who, status, latency_ms, mode = ?mode, "request");
+    match outcome {
+        Ok(body) => {
+            app.jobs.wake();
+            render::json_response(StatusCode::ACCEPTED, &body)
+        }
+        Err(e) => dispatch::fail(app, Surface::Magento, &e, request_id, Some(spec.id)),
+    }
+}
+
+async fn queue(
+    app: &App,
+    mode: Mode,
+    routed: Routed,
+    raw_params: Vec<(String, String)>,
+    store_code: Option<&str>,
+    mut req: Request,
+    request_id: &str,
+) -> (Principal, Result<Value, ApiError>) {
+    let op = routed.op;
+    let spec = op.spec();
+    let epoch = app.db.change_epoch();
+    let store = match dispatch::resolve_store(app, epoch, Surface::Magento, store_code).await {
+        Ok(s) => s,
+        Err(e) => return (Principal::Anonymous, Err(e)),
+    };
+    let principal = match dispatch::authenticate(app, epoch, spec.acl, &mut req).await {
+        Ok(p) => p,
+        Err(e) => return (Principal::Anonymous, Err(e)),
+    };
+    let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant);
+    let audit = Audit { app, channel: "rest", op, request_id, principal: &principal, store: &store, decision: &decision };
+    if !decision.allowed {
+        let error = decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
+        audit.record(&Value::Null, Err(&error)).await;
+        return (principal, Err(error));
+    }
+    let inputs = match read_inputs(app, mode, spec, raw_params, req).await {
+        Ok(inputs) => inputs,
+        Err(e) => {
+            audit.record(&Value::Null, Err(&e)).await;
+            return (principal, Err(e));
+        }
+    };
+    let topic = topic_name(spec.path, spec.method);
+    let operations: Vec<NewOperation> = inputs
+        .into_iter()
+        .map(|input| {
+            let (input, rejected) = match input {
+                Ok(mut input) => {
+                    dispatch::bind_forced(spec.forced, &principal, &mut input);
+                    let rejected = op.check_input(input.clone()).err();
+                    (input, rejected)
+                }
+                Err((input, e)) => (input, Some(e)),
+            };
+            NewOperation { operation: spec.id, topic: topic.clone(), input, rejected }
+        })
+        .collect();
+    let new = NewBulk {
+        uuid: uuid::Uuid::new_v4().to_string(),
+        principal: principal.clone(),
+        store_code: store_code.map(str::to_owned),
+        description: format!("Topic {topic}"),
+    };
+    let stored = store_bulk(app, &new, &operations).await;
+    record_acceptance(app, &audit, &new, &operations, stored.as_ref().err()).await;
+    (principal, stored.map(|()| request_items(&new, &operations)))
+}
+
+async fn store_bulk(app: &App, new: &NewBulk, operations: &[NewOperation]) -> Result<(), ApiError> {
+    use storegate_domain::StorageResult;
+    let mut tx = app.db.begin().await.storage()?;
+    bulk::accept(&mut tx, app.tenant, &app.settings.crypto, new, operations).await?;
+    tx.commit().await.storage()
+}
+
+/// Each operation's input, or (for a bulk element that is not an object or lacks a path
+/// parameter) the element and why it is rejected.
+type Inputs = Vec<Result<Value, (Value, ApiError)>>;
+
+async fn read_inputs(
+    app: &App,
+    mode: Mode,
+    spec: &storegate_api::OpSpec,
+    raw_params: Vec<(String, String)>,
+    req: Request,
+) -> Result<Inputs, ApiError> {
+    let query = dispatch::query_input(&req)?;
+    let limit = if mode == Mode::Bulk { app.bulk_body_limit } else { app.body_limit };
+    let body = dispatch::read_json(app, req, limit).await?;
+    if mode == Mode::Async {
+        let body = match body {
+            None => None,
+            Some(Value::Object(m)) => Some(m),
+            Some(_) => return Err(ApiError::new(ErrorCode::DecodingError).with_internal("the body is not a JSON object")),
+        };
+        let params = raw_params
+            .into_iter()
+            .map(|(name, raw)| dispatch::decode_path_param(&name, &raw))
+            .collect::<Result<_, _>>()?;
+        return Ok(vec![Ok(dispatch::merge_input(query, body, params))]);
+    }
+    let Some(Value::Array(elements)) = body else { return Err(ApiError::new(ErrorCode::BulkPayloadNotArray)) };
+    if elements.is_empty() {
+        return Err(ApiError::new(ErrorCode::BulkEmpty));
+    }
+    if elements.len() > bulk::MAX_OPERATIONS {
+        return Err(ApiError::positional(ErrorCode::BulkTooManyOperations, [elements.len(), bulk::MAX_OPERATIONS]));
+    }
+    let names = spec.path_params();
+    Ok(elements.into_iter().map(|element| bulk_input(&query, &names, element)).collect())
+}
+
+/// One bulk element as an operation's input: its keys are the body, and the route's path
+/// parameters are taken from it by name (`sku`, `quoteId`), as Magento's bulk API does.
+fn bulk_input(query: &Map<String, Value>, names: &[&str], element: Value) -> Result<Value, (Value, ApiError)> {
+    let Value::Object(body) = element else {
+        return Err((element, ApiError::new(ErrorCode::DecodingError).with_internal("a bulk element is not an object")));
+    };
+    let normalized = storegate_api::input::normalize_keys(Value::Object(body.clone()));
+    let mut params = Vec::with_capacity(names.len());
+    for name in names {
+        let value = body.get(*name).or_else(|| normalized.get(storegate_api::input::snake_case(name)));
+        match value {
+            Some(Value::String(s)) => params.push(((*name).to_owned(), Value::String(s.clone()))),
+            Some(Value::Number(n)) => params.push(((*name).to_owned(), Value::String(n.to_string()))),
+            _ => return Err((Value::Object(body), ApiError::required(name))),
+        }
+    }
+    Ok(dispatch::merge_input(query.clone(), Some(body), params))
+}
+
+/// Magento's topic for a route: `async.V1.products.POST`; a path parameter appears as its
+/// bulk segment (`async.V1.products.bySku.PUT`).
+fn topic_name(path: &str, method: Method) -> String {
+    let dotted = crate::routes::bulk_path(path).trim_start_matches('/').replace('/', ".");
+    format!("async.{dotted}.{}", method.as_str())
+}
+
+fn request_items(new: &NewBulk, operations: &[NewOperation]) -> Value {
+    let items: Vec<Value> = operations
+        .iter()
+        .enumerate()
+        .map(|(id, op)| {
+            let data_hash = hex(&sha2::Sha256::digest(op.input.to_string().as_bytes()));
+            match &op.rejected {
+                None => json!({"id": id, "data_hash": data_hash, "status": "accepted"}),
+                Some(e) => json!({
+                    "id": id,
+                    "data_hash": data_hash,
+                    "status": "rejected",
+                    "error_message": e.message(),
+                    "error_code": e.code.status(),
+                }),
+            }
+        })
+        .collect();
+    let errors = operations.iter().any(|op| op.rejected.is_some());
+    json!({"bulk_uuid": new.uuid, "request_items": items, "errors": errors})
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One audit row for the whole request: who queued how many operations of what (each
+/// operation gets its own row when a worker runs it).
+async fn record_acceptance(
+    app: &App,
+    audit: &Audit<'_>,
+    new: &NewBulk,
+    operations: &[NewOperation],
+    failure: Option<&ApiError>,
+) {
+    let spec = audit.op.spec();
+    let who = audit.principal.reference();
+    let rejected = operations.iter().filter(|op| op.rejected.is_some()).count();
+    let summary = spec.summary.trim_end_matches('.');
+    let (status, sentence, reason) = match failure {
+        None => (
+            202,
+            format!(
+                "{} queued {} operation(s) of \"{summary}\" as bulk {} ({rejected} rejected)",
+                who.name,
+                operations.len(),
+                new.uuid
+            ),
+            None,
+        ),
+        Some(e) => (
+            app.compat.status(e.code),
+            format!("{} tried to queue \"{summary}\" and failed: {}", who.name, e.message()),
+            Some(e.message()),
+        ),
+    };
+    let entry = AuditEntry {
+        tenant: Some(app.tenant),
+        request_id: audit.request_id.to_owned(),
+        channel: "rest",
+        principal: who,
+        operation_id: spec.id.to_owned(),
+        store_code: Some(audit.store.code.clone()),
+        target: Some(new.uuid.clone()),
+        allowed: true,
+        reason,
+        status,
+        sentence,
+    };
+    if let Err(e) = storegate_domain::audit::append(&mut app.db.clone(), &entry).await {
+        tracing::error!(request_id = audit.request_id, error = %e, "audit write failed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_and_bulk_inputs_follow_magento() {
+        assert_eq!(topic_name("/V1/products", Method::Post), "async.V1.products.POST");
+        assert_eq!(topic_name("/V1/products/{sku}", Method::Put), "async.V1.products.bySku.PUT");
+        let input = bulk_input(&Map::new(), &["sku"], json!({"sku": "a b", "product": {"price": 1}})).unwrap();
+        assert_eq!(input["sku"], "a b");
+        assert_eq!(input["product"]["price"], 1);
+        let input = bulk_input(&Map::new(), &["cartId"], json!({"cartId": 7, "cartItem": {"qty": 1}})).unwrap();
+        assert_eq!(input["cart_id"], "7");
+        assert_eq!(input["cart_item"]["qty"], 1);
+        let (_, e) = bulk_input(&Map::new(), &["sku"], json!({"product": {}})).unwrap_err();
+        assert_eq!(e.message(), "\"sku\" is required. Enter and try again.");
+        assert!(bulk_input(&Map::new(), &["sku"], json!([1])).is_err());
+    }
+}

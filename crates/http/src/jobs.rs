@@ -1,0 +1,226 @@
+//! The workers that run queued operations (`/rest/async/…`, `/rest/async/bulk/…`).
+//!
+//! Each worker leases a few due operations at a time and runs each the way the dispatcher
+//! runs a request: the principal is read again, the one permission decision is made again,
+//! the handler runs under the request timeout, and the outcome is audited (channel `bulk`).
+//! The operation is marked complete by a commit guard inside the transaction that applies
+//! it, so a crash between the two cannot run it twice; a failure that may pass (storage
+//! unavailable, timeout) is retried with exponential backoff, any other is final.
+
+use crate::App;
+use crate::dispatch::{self, Audit};
+use std::sync::Arc;
+use std::time::Duration;
+use storegate_api::{Ctx, Reply, Surface};
+use storegate_db::guard::{GuardOutcome, with_commit_guard};
+use storegate_domain::StorageResult;
+use storegate_domain::access;
+use storegate_domain::bulk::{self, Claimed, Status};
+use storegate_types::{ApiError, ErrorCode};
+use tokio::sync::Notify;
+
+/// Operations a worker leases at once.
+const BATCH: i64 = 16;
+/// Attempts before a failure that may pass is given up as "failed, retriable" (status 2).
+const MAX_ATTEMPTS: i64 = 5;
+/// How often an idle worker looks for work queued by other nodes or due for a retry.
+const POLL: Duration = Duration::from_millis(500);
+
+/// This process's workers: how many, who they are to other nodes, and how to wake them.
+pub struct Jobs {
+    workers: usize,
+    /// Names this node's leases; random per process, so a restarted node never mistakes a
+    /// previous life's lease for its own.
+    node: String,
+    wake: Notify,
+}
+
+impl Jobs {
+    pub fn new(workers: usize) -> Jobs {
+        Jobs { workers, node: uuid::Uuid::new_v4().to_string(), wake: Notify::new() }
+    }
+
+    /// Something was queued: an idle worker looks at once rather than at its next poll.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// Aborts the workers when dropped (the server stopped).
+pub struct Workers(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for handle in &self.0 {
+            handle.abort();
+        }
+    }
+}
+
+pub fn start(app: Arc<App>) -> Workers {
+    let handles = (0..app.jobs.workers).map(|_| tokio::spawn(work(app.clone()))).collect();
+    Workers(handles)
+}
+
+async fn work(app: Arc<App>) {
+    if app.db.backend() == storegate_db::Backend::Sqlite {
+        // One process owns a SQLite store: any lease is a previous life's, left by a crash.
+        if let Err(e) = release_leases(&app).await {
+            tracing::warn!(error = %e, "releasing stale bulk leases failed");
+        }
+    }
+    loop {
+        let claimed = match claim(&app).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "leasing bulk operations failed");
+                Vec::new()
+            }
+        };
+        if claimed.is_empty() {
+            tokio::select! {
+                () = app.jobs.wake.notified() => {}
+                () = tokio::time::sleep(POLL) => {}
+            }
+            continue;
+        }
+        // More may be waiting: let another idle worker look too.
+        app.jobs.wake.notify_one();
+        for op in claimed {
+            run(&app, op).await;
+        }
+    }
+}
+
+async fn release_leases(app: &App) -> Result<(), ApiError> {
+    let mut tx = app.db.begin().await.storage()?;
+    bulk::release_leases(&mut tx, app.tenant).await?;
+    tx.commit().await.storage()
+}
+
+/// The lease covers the longest an operation may run, and then some.
+fn lease(app: &App) -> time::Duration {
+    time::Duration::try_from(app.request_timeout + Duration::from_secs(30)).unwrap_or(time::Duration::minutes(1))
+}
+
+async fn claim(app: &App) -> Result<Vec<Claimed>, ApiError> {
+    let mut tx = app.db.begin().await.storage()?;
+    let claimed = bulk::claim(&mut tx, app.tenant, &app.settings.crypto, &app.jobs.node, BATCH, lease(app)).await?;
+    tx.commit().await.storage()?;
+    Ok(claimed)
+}
+
+/// Runs one leased operation to its outcome; never fails itself (an outcome it cannot
+/// record is logged, and the lease's expiry lets another worker try again).
+async fn run(app: &App, op: Claimed) {
+    let request_id = format!("bulk-{}-{}", op.bulk_uuid, op.position);
+    let outcome = execute(app, &op, &request_id).await;
+    if let Err(e) = record(app, &op, outcome).await {
+        tracing::error!(request_id, error = %e, "recording a bulk operation's outcome failed");
+    }
+}
+
+/// What became of an attempt.
+enum Outcome {
+    /// Committed with its completion; keep the result.
+    Applied(Option<serde_json::Value>),
+    /// Succeeded without writing anything, so nothing marked it complete yet.
+    Done(Option<serde_json::Value>),
+    Failed(ApiError),
+    /// Another worker holds the lease now; this attempt committed nothing.
+    LeaseLost,
+}
+
+async fn execute(app: &App, op: &Claimed, request_id: &str) -> Outcome {
+    let Some(routed) = app.routes.by_id(&op.operation) else {
+        return Outcome::Failed(ApiError::internal(format!("operation {} is no longer served", op.operation)));
+    };
+    let spec = routed.op.spec();
+    let epoch = app.db.change_epoch();
+    let principal = match reload(app, op).await {
+        Ok(p) => p,
+        Err(e) => return Outcome::Failed(e),
+    };
+    let store = match dispatch::resolve_store(app, epoch, Surface::Magento, op.store_code.as_deref()).await {
+        Ok(s) => s,
+        Err(e) => return Outcome::Failed(e),
+    };
+    let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant);
+    let audit =
+        Audit { app, channel: "bulk", op: routed.op, request_id, principal: &principal, store: &store, decision: &decision };
+    if !decision.allowed {
+        let error = decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
+        audit.record(&serde_json::Value::Null, Err(&error)).await;
+        return Outcome::Failed(error);
+    }
+    let mut input = op.input.clone();
+    dispatch::bind_forced(spec.forced, &principal, &mut input);
+    let cx = Ctx {
+        db: app.db.clone(),
+        tenant: app.tenant,
+        store: store.clone(),
+        principal: principal.clone(),
+        settings: app.settings.clone(),
+        host: app.host.clone(),
+        request_id: request_id.to_owned(),
+    };
+    let guard = bulk::completion_guard(app.tenant, op, &app.jobs.node);
+    let invoke = tokio::time::timeout(app.request_timeout, routed.op.invoke(&cx, input.clone()));
+    let (result, guarded) = with_commit_guard(guard, invoke).await;
+    let result = result.unwrap_or_else(|_| Err(ApiError::new(ErrorCode::Timeout)));
+    let output = result.as_ref().ok().map(reply_json);
+    audit.record(&input, result.as_ref().map(|_| output.as_ref().and_then(Option::as_ref))).await;
+    match (result, guarded) {
+        (_, GuardOutcome::Refused) => Outcome::LeaseLost,
+        (Ok(_), GuardOutcome::Applied) => Outcome::Applied(output.flatten()),
+        (Ok(_), GuardOutcome::Unused) => Outcome::Done(output.flatten()),
+        (Err(e), GuardOutcome::Applied) => {
+            // A handler that commits more than once failed after its first commit: the
+            // operation is marked complete, as its first part is applied.
+            tracing::warn!(request_id, error = %e, "a bulk operation failed after committing part of its work");
+            Outcome::Applied(None)
+        }
+        (Err(e), GuardOutcome::Unused) => Outcome::Failed(e),
+    }
+}
+
+fn reply_json(reply: &Reply) -> Option<serde_json::Value> {
+    match reply {
+        Reply::Json(v) => Some(v.clone()),
+        Reply::JsonBytes(bytes) => serde_json::from_slice(bytes).ok(),
+        Reply::Text { .. } | Reply::Binary { .. } => None,
+    }
+}
+
+async fn reload(app: &App, op: &Claimed) -> Result<storegate_types::principal::Principal, ApiError> {
+    let mut reader = app.db.reader().await.storage()?;
+    access::reload(&mut reader, app.tenant, op.user_type, op.user_id).await
+}
+
+async fn record(app: &App, op: &Claimed, outcome: Outcome) -> Result<(), ApiError> {
+    let crypto = &app.settings.crypto;
+    let node = &app.jobs.node;
+    let mut tx = app.db.begin().await.storage()?;
+    match outcome {
+        Outcome::Applied(result) => bulk::record_result(&mut tx, app.tenant, crypto, op.id, result.as_ref()).await?,
+        Outcome::Done(result) => {
+            bulk::complete_unguarded(&mut tx, app.tenant, crypto, op, node, result.as_ref()).await?
+        }
+        Outcome::LeaseLost => {
+            tracing::warn!(operation = op.id, "a bulk operation's lease expired while it ran; left to its new holder");
+        }
+        Outcome::Failed(e) => {
+            let transient = e.code.status() >= 500;
+            let retry_at = (transient && op.attempt < MAX_ATTEMPTS).then(|| backoff(op.attempt));
+            let status = if transient { Status::RetriablyFailed } else { Status::NotRetriablyFailed };
+            bulk::fail(&mut tx, app.tenant, op, node, &e, retry_at, status).await?;
+        }
+    }
+    tx.commit().await.storage()
+}
+
+/// 1 s, 2 s, 4 s, … after attempt 1, 2, 3, …, at most a minute.
+fn backoff(attempt: i64) -> String {
+    let seconds = 1_i64 << (attempt - 1).clamp(0, 6);
+    storegate_domain::clock::after(time::Duration::seconds(seconds.min(60)))
+}

@@ -223,10 +223,11 @@ pub async fn claim(
 }
 
 /// The statement that marks `op` complete, changing a row only while its lease holds: the
-/// commit guard of the transaction that applies it.
+/// commit guard of the transaction that applies it. The lease's owner stays, naming the
+/// node that applied the operation.
 pub fn completion_guard(tenant: TenantId, op: &Claimed, node: &str) -> Query {
     sql!(
-        "UPDATE bulk_operations SET status = 1, result_message = $5, finished_at = $6, lease_owner = NULL, lease_until = NULL \
+        "UPDATE bulk_operations SET status = 1, result_message = $5, finished_at = $6, lease_until = NULL \
          WHERE tenant_id = $1 AND id = $2 AND lease_owner = $3 AND attempts = $4 AND status = 4",
         tenant.0,
         op.id,
@@ -250,9 +251,14 @@ pub async fn record_result(
     result: Option<&serde_json::Value>,
 ) -> Result<(), ApiError> {
     let data = result.map(|r| crypto.encrypt(&r.to_string()));
-    ex.execute(sql!("UPDATE bulk_operations SET result_data = $3 WHERE tenant_id = $1 AND id = $2", tenant.0, id, data))
-        .await
-        .storage()?;
+    ex.execute(sql!(
+        "UPDATE bulk_operations SET result_data = $3 WHERE tenant_id = $1 AND id = $2",
+        tenant.0,
+        id,
+        data
+    ))
+    .await
+    .storage()?;
     Ok(())
 }
 

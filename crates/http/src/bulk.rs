@@ -80,7 +80,8 @@ async fn queue(
         Err(e) => return (Principal::Anonymous, Err(e)),
     };
     let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant);
-    let audit = Audit { app, channel: "rest", op, request_id, principal: &principal, store: &store, decision: &decision };
+    let audit =
+        Audit { app, channel: "rest", op, request_id, principal: &principal, store: &store, decision: &decision };
     if !decision.allowed {
         let error = decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
         audit.record(&Value::Null, Err(&error)).await;
@@ -98,12 +99,12 @@ async fn queue(
         .into_iter()
         .map(|input| {
             let (input, rejected) = match input {
-                Ok(mut input) => {
+                (mut input, None) => {
                     dispatch::bind_forced(spec.forced, &principal, &mut input);
                     let rejected = op.check_input(input.clone()).err();
                     (input, rejected)
                 }
-                Err((input, e)) => (input, Some(e)),
+                rejected => rejected,
             };
             NewOperation { operation: spec.id, topic: topic.clone(), input, rejected }
         })
@@ -126,9 +127,9 @@ async fn store_bulk(app: &App, new: &NewBulk, operations: &[NewOperation]) -> Re
     tx.commit().await.storage()
 }
 
-/// Each operation's input, or (for a bulk element that is not an object or lacks a path
-/// parameter) the element and why it is rejected.
-type Inputs = Vec<Result<Value, (Value, ApiError)>>;
+/// Each operation's input, and why it is rejected already (a bulk element that is not an
+/// object or lacks a path parameter).
+type Inputs = Vec<(Value, Option<ApiError>)>;
 
 async fn read_inputs(
     app: &App,
@@ -144,13 +145,15 @@ async fn read_inputs(
         let body = match body {
             None => None,
             Some(Value::Object(m)) => Some(m),
-            Some(_) => return Err(ApiError::new(ErrorCode::DecodingError).with_internal("the body is not a JSON object")),
+            Some(_) => {
+                return Err(ApiError::new(ErrorCode::DecodingError).with_internal("the body is not a JSON object"));
+            }
         };
         let params = raw_params
             .into_iter()
             .map(|(name, raw)| dispatch::decode_path_param(&name, &raw))
             .collect::<Result<_, _>>()?;
-        return Ok(vec![Ok(dispatch::merge_input(query, body, params))]);
+        return Ok(vec![(dispatch::merge_input(query, body, params), None)]);
     }
     let Some(Value::Array(elements)) = body else { return Err(ApiError::new(ErrorCode::BulkPayloadNotArray)) };
     if elements.is_empty() {
@@ -165,9 +168,10 @@ async fn read_inputs(
 
 /// One bulk element as an operation's input: its keys are the body, and the route's path
 /// parameters are taken from it by name (`sku`, `quoteId`), as Magento's bulk API does.
-fn bulk_input(query: &Map<String, Value>, names: &[&str], element: Value) -> Result<Value, (Value, ApiError)> {
+fn bulk_input(query: &Map<String, Value>, names: &[&str], element: Value) -> (Value, Option<ApiError>) {
     let Value::Object(body) = element else {
-        return Err((element, ApiError::new(ErrorCode::DecodingError).with_internal("a bulk element is not an object")));
+        let not_object = ApiError::new(ErrorCode::DecodingError).with_internal("a bulk element is not an object");
+        return (element, Some(not_object));
     };
     let normalized = storegate_api::input::normalize_keys(Value::Object(body.clone()));
     let mut params = Vec::with_capacity(names.len());
@@ -176,10 +180,10 @@ fn bulk_input(query: &Map<String, Value>, names: &[&str], element: Value) -> Res
         match value {
             Some(Value::String(s)) => params.push(((*name).to_owned(), Value::String(s.clone()))),
             Some(Value::Number(n)) => params.push(((*name).to_owned(), Value::String(n.to_string()))),
-            _ => return Err((Value::Object(body), ApiError::required(name))),
+            _ => return (Value::Object(body), Some(ApiError::required(name))),
         }
     }
-    Ok(dispatch::merge_input(query.clone(), Some(body), params))
+    (dispatch::merge_input(query.clone(), Some(body), params), None)
 }
 
 /// Magento's topic for a route: `async.V1.products.POST`; a path parameter appears as its
@@ -271,14 +275,15 @@ mod tests {
     fn topics_and_bulk_inputs_follow_magento() {
         assert_eq!(topic_name("/V1/products", Method::Post), "async.V1.products.POST");
         assert_eq!(topic_name("/V1/products/{sku}", Method::Put), "async.V1.products.bySku.PUT");
-        let input = bulk_input(&Map::new(), &["sku"], json!({"sku": "a b", "product": {"price": 1}})).unwrap();
+        let (input, _) = bulk_input(&Map::new(), &["sku"], json!({"sku": "a b", "product": {"price": 1}}));
         assert_eq!(input["sku"], "a b");
         assert_eq!(input["product"]["price"], 1);
-        let input = bulk_input(&Map::new(), &["cartId"], json!({"cartId": 7, "cartItem": {"qty": 1}})).unwrap();
+        let (input, _) = bulk_input(&Map::new(), &["cartId"], json!({"cartId": 7, "cartItem": {"qty": 1}}));
         assert_eq!(input["cart_id"], "7");
         assert_eq!(input["cart_item"]["qty"], 1);
-        let (_, e) = bulk_input(&Map::new(), &["sku"], json!({"product": {}})).unwrap_err();
+        let (_, e) = bulk_input(&Map::new(), &["sku"], json!({"product": {}}));
+        let e = e.unwrap();
         assert_eq!(e.message(), "\"sku\" is required. Enter and try again.");
-        assert!(bulk_input(&Map::new(), &["sku"], json!([1])).is_err());
+        assert!(bulk_input(&Map::new(), &["sku"], json!([1])).1.is_some());
     }
 }

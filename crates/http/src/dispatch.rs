@@ -200,7 +200,8 @@ async fn run(
         Err(e) => return (Principal::Anonymous, Err(e)),
     };
     let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant);
-    let audit = Audit { app, channel: "rest", op, request_id, principal: &principal, store: &store, decision: &decision };
+    let audit =
+        Audit { app, channel: "rest", op, request_id, principal: &principal, store: &store, decision: &decision };
     if !decision.allowed {
         let error = decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
         audit.record(&Value::Null, Err(&error)).await;

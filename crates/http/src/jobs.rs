@@ -98,9 +98,11 @@ async fn release_leases(app: &App) -> Result<(), ApiError> {
     tx.commit().await.storage()
 }
 
-/// The lease covers the longest an operation may run, and then some.
+/// The lease covers the longest an operation may run, and a little more. Operations later
+/// in a batch may outlive it; then another node may lease them too, and the commit guard
+/// lets only one of the two apply it.
 fn lease(app: &App) -> time::Duration {
-    time::Duration::try_from(app.request_timeout + Duration::from_secs(30)).unwrap_or(time::Duration::minutes(1))
+    time::Duration::try_from(app.request_timeout + Duration::from_secs(5)).unwrap_or(time::Duration::minutes(1))
 }
 
 async fn claim(app: &App) -> Result<Vec<Claimed>, ApiError> {
@@ -146,8 +148,15 @@ async fn execute(app: &App, op: &Claimed, request_id: &str) -> Outcome {
         Err(e) => return Outcome::Failed(e),
     };
     let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant);
-    let audit =
-        Audit { app, channel: "bulk", op: routed.op, request_id, principal: &principal, store: &store, decision: &decision };
+    let audit = Audit {
+        app,
+        channel: "bulk",
+        op: routed.op,
+        request_id,
+        principal: &principal,
+        store: &store,
+        decision: &decision,
+    };
     if !decision.allowed {
         let error = decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
         audit.record(&serde_json::Value::Null, Err(&error)).await;

@@ -11,8 +11,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use storegate_domain::StorageResult;
 use storegate_domain::bulk::{self, Status};
-use storegate_types::acl::AclResource;
 use storegate_types::ApiError;
+use storegate_types::acl::AclResource;
 
 const BULK: Acl = Acl::Resources(&[AclResource::AsyncBulkOperations]);
 
@@ -123,9 +123,12 @@ impl Operation for ListOperations {
         let mut r = cx.db.reader().await.storage()?;
         let (items, total_count) =
             bulk::search(&mut r, cx.tenant, &cx.settings.crypto, &criteria, cx.settings.max_page_size).await?;
-        Ok(SearchResult { items: items.into_iter().map(Into::into).collect(), search_criteria: criteria.echo(), total_count })
+        Ok(SearchResult {
+            items: items.into_iter().map(Into::into).collect(),
+            search_criteria: criteria.echo(),
+            total_count,
+        })
     }
 }
 
-pub static OPERATIONS: &[&dyn ErasedOp] =
-    crate::register![ShortStatus, DetailedStatus, CountByStatus, ListOperations];
+pub static OPERATIONS: &[&dyn ErasedOp] = crate::register![ShortStatus, DetailedStatus, CountByStatus, ListOperations];

@@ -44,7 +44,12 @@ pub struct OperationSummary {
 
 impl From<Operation> for OperationSummary {
     fn from(o: Operation) -> Self {
-        OperationSummary { id: o.position, status: o.status, result_message: o.result_message, error_code: o.error_code }
+        OperationSummary {
+            id: o.position,
+            status: o.status,
+            result_message: o.result_message,
+            error_code: o.error_code,
+        }
     }
 }
 

@@ -22,7 +22,8 @@ CREATE INDEX bulks_by_time ON bulks (tenant_id, created_at);
 -- 2 failed but retriable, 3 failed, 4 open, 5 rejected (Magento's codes). payload is the
 -- operation's input, encrypted (it may hold personal data or a password). A worker leases
 -- an open operation (lease_owner, lease_until, attempts) and the lease is checked again in
--- the transaction that applies the operation, so it is applied at most once.
+-- the transaction that applies the operation, so it is applied at most once. A complete
+-- operation keeps lease_owner: the node that applied it.
 CREATE TABLE bulk_operations (
     tenant_id BIGINT NOT NULL,
     id BIGINT NOT NULL,

@@ -6,6 +6,7 @@
 mod acl;
 mod audit;
 mod backend;
+mod bulk;
 mod caches;
 mod carts;
 mod catalog;

@@ -28,7 +28,7 @@ pub enum Backend {
 }
 
 impl Backend {
-    fn label(&self) -> String {
+    pub fn label(&self) -> String {
         match self {
             Backend::Sqlite { full_sync: false } => "SQLite (synchronous=NORMAL, default)".to_owned(),
             Backend::Sqlite { full_sync: true } => "SQLite (--sqlite-sync full)".to_owned(),
@@ -96,14 +96,14 @@ pub fn run(binary: &Path, backend: &Backend, clients: usize, seconds: u64) -> an
 }
 
 /// A PostgreSQL database made for one run and dropped after it.
-struct ScratchDatabase {
+pub struct ScratchDatabase {
     admin_url: Option<String>,
     name: String,
-    url: Option<String>,
+    pub url: Option<String>,
 }
 
 impl ScratchDatabase {
-    fn create(backend: &Backend) -> anyhow::Result<ScratchDatabase> {
+    pub fn create(backend: &Backend) -> anyhow::Result<ScratchDatabase> {
         let Backend::Postgres { admin_url } = backend else {
             return Ok(ScratchDatabase { admin_url: None, name: String::new(), url: None });
         };

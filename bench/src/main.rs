@@ -5,6 +5,7 @@
 //! `storegate-bench foundation` reproduces the foundation figures: demo generation time and
 //! memory, start-up time to `/ready`, and `/health` against the ceiling.
 
+mod bulk;
 mod checkout;
 mod client;
 mod latency;
@@ -86,6 +87,22 @@ enum Cmd {
         #[arg(long, default_value = "bench/results/checkout.json")]
         out: PathBuf,
     },
+    /// Bulk create through /rest/async/bulk: accept time and completion throughput on
+    /// SQLite and, with --postgres, on PostgreSQL with one node and with two.
+    Bulk {
+        #[arg(long, default_value = "target/release/storegate")]
+        storegate: PathBuf,
+        #[arg(long, default_value_t = 10_000)]
+        products: usize,
+        /// Products per bulk request.
+        #[arg(long, default_value_t = 1_000)]
+        per_request: usize,
+        /// A PostgreSQL URL whose user may create databases (a scratch one is made per run).
+        #[arg(long)]
+        postgres: Option<String>,
+        #[arg(long, default_value = "bench/results/bulk.json")]
+        out: PathBuf,
+    },
     /// The foundation figures: demo generation, start-up, /health versus the ceiling.
     Foundation {
         /// The storegate binary to measure (build it with --release).
@@ -139,6 +156,9 @@ fn main() -> anyhow::Result<()> {
         }
         Cmd::Checkout { storegate, clients, seconds, postgres, out } => {
             checkouts(&storegate, clients, seconds, postgres, &out)
+        }
+        Cmd::Bulk { storegate, products, per_request, postgres, out } => {
+            bulk_creates(&storegate, products, per_request, postgres, &out)
         }
         Cmd::Foundation { storegate, products, connections, seconds, rounds, out } => {
             foundation(&storegate, products, &Rounds { connections, seconds, rounds }, &out)
@@ -457,6 +477,45 @@ fn checkouts(binary: &Path, clients: usize, seconds: u64, postgres: Option<Strin
         println!(
             "| {} | {:?} | {} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} |",
             o.backend, o.flow, o.clients, o.checkouts_per_second, o.p50_ms, o.p99_ms, o.max_ms, o.failed
+        );
+    }
+    Ok(())
+}
+
+fn bulk_creates(
+    binary: &Path,
+    products: usize,
+    per_request: usize,
+    postgres: Option<String>,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let mut setups = vec![(checkout::Backend::Sqlite { full_sync: false }, 1)];
+    if let Some(admin_url) = postgres {
+        setups.push((checkout::Backend::Postgres { admin_url: admin_url.clone() }, 1));
+        setups.push((checkout::Backend::Postgres { admin_url }, 2));
+    }
+    let mut outcomes = Vec::new();
+    for (backend, nodes) in &setups {
+        outcomes.push(bulk::run(binary, backend, *nodes, products, per_request)?);
+    }
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(out, serde_json::to_string_pretty(&json!({"machine": machine(), "outcomes": outcomes}))?)?;
+    let m = machine();
+    println!("Machine: {} CPUs ({}), {:.0} GiB; commit {}\n", m.cpus, m.cpu_model, m.memory_gib, m.commit);
+    println!("| setup | products | per request | accepted in | accepted/s | all complete after | completed/s |");
+    println!("|---|---|---|---|---|---|---|");
+    for o in &outcomes {
+        println!(
+            "| {} | {} | {} | {:.2} s | {:.0} | {:.2} s | {:.0} |",
+            o.setup,
+            o.products,
+            o.per_request,
+            o.accept_seconds,
+            o.accepted_per_second,
+            o.complete_seconds,
+            o.completed_per_second
         );
     }
     Ok(())

@@ -9,6 +9,8 @@
 
 use crate::App;
 use crate::dispatch::{self, Audit};
+use futures::FutureExt;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 use storegate_api::{Ctx, Reply, Surface};
@@ -175,8 +177,18 @@ async fn execute(app: &App, op: &Claimed, request_id: &str) -> Outcome {
     };
     let guard = bulk::completion_guard(app.tenant, op, &app.jobs.node);
     let invoke = tokio::time::timeout(app.request_timeout, routed.op.invoke(&cx, input.clone()));
-    let (result, guarded) = with_commit_guard(guard, invoke).await;
-    let result = result.unwrap_or_else(|_| Err(ApiError::new(ErrorCode::Timeout)));
+    let (result, guarded) = with_commit_guard(guard, AssertUnwindSafe(invoke).catch_unwind()).await;
+    let result = match result {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err(ApiError::new(ErrorCode::Timeout)),
+        Err(panic) => {
+            // A bug, not a passing condition: the operation fails for good and the worker
+            // lives on. The report id is the operation's request id.
+            let detail = panic.downcast_ref::<&str>().copied().or(panic.downcast_ref::<String>().map(String::as_str));
+            tracing::error!(request_id, panic = detail.unwrap_or("unknown panic"), "a bulk operation panicked");
+            return Outcome::Failed(ApiError::new(ErrorCode::OperationPanicked));
+        }
+    };
     let output = result.as_ref().ok().map(reply_json);
     audit.record(&input, result.as_ref().map(|_| output.as_ref().and_then(Option::as_ref))).await;
     match (result, guarded) {
@@ -219,7 +231,8 @@ async fn record(app: &App, op: &Claimed, outcome: Outcome) -> Result<(), ApiErro
             tracing::warn!(operation = op.id, "a bulk operation's lease expired while it ran; left to its new holder");
         }
         Outcome::Failed(e) => {
-            let transient = e.code.status() >= 500;
+            // Storage unavailable, overloaded, a timeout: may pass. A panic is a bug: it won't.
+            let transient = e.code.status() >= 500 && e.code != ErrorCode::OperationPanicked;
             let retry_at = (transient && op.attempt < MAX_ATTEMPTS).then(|| backoff(op.attempt));
             let status = if transient { Status::RetriablyFailed } else { Status::NotRetriablyFailed };
             bulk::fail(&mut tx, app.tenant, op, node, &e, retry_at, status).await?;
@@ -232,4 +245,19 @@ async fn record(app: &App, op: &Claimed, outcome: Outcome) -> Result<(), ApiErro
 fn backoff(attempt: i64) -> String {
     let seconds = 1_i64 << (attempt - 1).clamp(0, 6);
     storegate_domain::clock::after(time::Duration::seconds(seconds.min(60)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backoff_doubles_up_to_a_minute() {
+        let due = |attempt| {
+            let at = storegate_domain::clock::parse(&super::backoff(attempt)).unwrap();
+            (at - storegate_domain::clock::now()).whole_seconds()
+        };
+        // Times are stored to the second, so each is a little below its target.
+        for (attempt, seconds) in [(1, 1), (2, 2), (3, 4), (4, 8), (7, 60), (30, 60)] {
+            assert!((seconds - 2..=seconds).contains(&due(attempt)), "attempt {attempt}: {}", due(attempt));
+        }
+    }
 }

@@ -193,6 +193,7 @@ error_codes! {
     UnholdNotAvailable, InvalidRequest, 400, "You cannot remove the hold.";
     CaptureNotAvailable, InvalidRequest, 400, "The capture action is not available.";
     VoidNotAvailable, InvalidRequest, 400, "The void action is not available.";
+    OperationPanicked, Internal, 500, "Internal Error. The operation failed and will not be retried; details are in the storegate log.";
     BulkNotFound, NotFound, 404, "Bulk uuid %bulkUuid not exist";
     BulkPayloadNotArray, InvalidRequest, 400, "The bulk request body must be a JSON array of the route's payloads.";
     BulkTooManyOperations, InvalidRequest, 400, "The request contains %1 operations; the limit is %2.";

@@ -317,3 +317,31 @@ async fn two_nodes_on_one_postgres_share_the_work_without_running_anything_twice
         db.clone().fetch_scalar(sql!("SELECT COUNT(DISTINCT lease_owner) FROM bulk_operations")).await.unwrap();
     assert_eq!(nodes, 2, "both nodes ran operations");
 }
+
+/// The principal is read again when an operation runs: an integration whose resources were
+/// narrowed after its bulk was accepted is refused, and nothing is applied. One
+/// server only accepts (no workers); a second process over the same database runs the queue.
+#[tokio::test]
+async fn an_operation_is_decided_again_when_it_runs() {
+    let server = TestServer::start_with(|c| {
+        c.bulk_workers = 0;
+        c.integration_bearer = true;
+    })
+    .await;
+    let creds = crate::integrations::activate_locally(&server, "erp", &["Magento_Catalog::products"]);
+    let product = json!({"product": {"sku": "LATE-1", "name": "Late", "price": 3, "type_id": "simple"}});
+    let (status, accepted) = send(&server, &creds.token, Method::POST, "/rest/async/V1/products", Some(product)).await;
+    assert_eq!(status, 202, "{accepted}");
+    let uuid = accepted["bulk_uuid"].as_str().unwrap().to_owned();
+    crate::integrations::ok_cli(&server, &["integration", "update", "erp", "--resource", "Magento_Sales::sales"]);
+
+    let worker = ServerProcess::start(&server.test_db);
+    let admin = server.admin_token().await;
+    let short = settled(&server.client, &worker.base(), &admin, &uuid).await;
+    assert_eq!(short["user_type"], 1, "an integration sent it");
+    let op = &short["operations_list"][0];
+    assert_eq!(op["status"], 3, "{short}");
+    assert_eq!(op["result_message"], "The consumer isn't authorized to access Magento_Catalog::products.");
+    assert_eq!(op["error_code"], 403);
+    assert_eq!(send(&server, &admin, Method::GET, "/rest/V1/products/LATE-1", None).await.0, 404);
+}

@@ -12,14 +12,14 @@ use tokio::sync::mpsc;
 
 /// The four credentials `integration activate` prints, or those the handshake produced.
 #[derive(Debug, Clone)]
-struct Creds {
-    consumer_key: String,
-    consumer_secret: String,
-    token: String,
-    token_secret: String,
+pub struct Creds {
+    pub consumer_key: String,
+    pub consumer_secret: String,
+    pub token: String,
+    pub token_secret: String,
 }
 
-fn ok_cli(server: &TestServer, args: &[&str]) -> String {
+pub fn ok_cli(server: &TestServer, args: &[&str]) -> String {
     let out = cli(server, args);
     assert!(out.status.success(), "{args:?}: {}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
     stdout(&out)
@@ -30,7 +30,7 @@ fn lines(text: &str) -> HashMap<String, String> {
     text.lines().filter_map(|l| l.split_once(": ")).map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
 }
 
-fn activate_locally(server: &TestServer, name: &str, resources: &[&str]) -> Creds {
+pub fn activate_locally(server: &TestServer, name: &str, resources: &[&str]) -> Creds {
     let mut args = vec!["integration", "create", "--name", name];
     for r in resources {
         args.extend(["--resource", r]);

@@ -14,7 +14,6 @@ use serde_json::{Map, Value, json};
 use sha2::Digest;
 use std::time::Instant;
 use storegate_api::{Method, Surface};
-use storegate_domain::access;
 use storegate_domain::audit::AuditEntry;
 use storegate_domain::bulk::{self, NewBulk, NewOperation};
 use storegate_types::principal::Principal;
@@ -75,18 +74,12 @@ async fn queue(
         Ok(s) => s,
         Err(e) => return (Principal::Anonymous, Err(e)),
     };
-    let principal = match dispatch::authenticate(app, epoch, spec.acl, &mut req).await {
-        Ok(p) => p,
-        Err(e) => return (Principal::Anonymous, Err(e)),
+    let (principal, decision) = match dispatch::admit(app, epoch, op, &mut req, request_id, &store).await {
+        (principal, Ok(decision)) => (principal, decision),
+        (principal, Err(e)) => return (principal, Err(e)),
     };
-    let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant);
     let audit =
         Audit { app, channel: "rest", op, request_id, principal: &principal, store: &store, decision: &decision };
-    if !decision.allowed {
-        let error = decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
-        audit.record(&Value::Null, Err(&error)).await;
-        return (principal, Err(error));
-    }
     let inputs = match read_inputs(app, mode, spec, raw_params, req).await {
         Ok(inputs) => inputs,
         Err(e) => {

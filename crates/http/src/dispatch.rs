@@ -195,18 +195,12 @@ async fn run(
         Err(e) => return (Principal::Anonymous, Err(e)),
     };
     let mut req = req;
-    let principal = match authenticate(app, epoch, spec.acl, &mut req).await {
-        Ok(p) => p,
-        Err(e) => return (Principal::Anonymous, Err(e)),
+    let (principal, decision) = match admit(app, epoch, op, &mut req, request_id, &store).await {
+        (principal, Ok(decision)) => (principal, decision),
+        (principal, Err(e)) => return (principal, Err(e)),
     };
-    let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant);
     let audit =
         Audit { app, channel: "rest", op, request_id, principal: &principal, store: &store, decision: &decision };
-    if !decision.allowed {
-        let error = decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
-        audit.record(&Value::Null, Err(&error)).await;
-        return (principal, Err(error));
-    }
     // Magento checks the ACL before refusing reads on the `all` store.
     if store_code == Some("all") && method == Method::Get {
         return (principal, Err(ApiError::new(ErrorCode::GetWithAllStore)));
@@ -221,15 +215,7 @@ async fn run(
             return (principal, Err(e));
         }
     };
-    let cx = Ctx {
-        db: app.db.clone(),
-        tenant: app.tenant,
-        store: store.clone(),
-        principal: principal.clone(),
-        settings: app.settings.clone(),
-        host: app.host.clone(),
-        request_id: request_id.to_owned(),
-    };
+    let cx = context(app, &store, &principal, request_id);
     let cache_key = is_cacheable(spec.id).then(|| (routed.index, store.id, input.to_string()));
     if let Some(hit) = cache_key.as_ref().and_then(|k| app.caches.responses.get(epoch, k)) {
         return (principal, Ok(Reply::JsonBytes(hit.to_vec())));
@@ -250,6 +236,44 @@ async fn run(
         app.caches.responses.put(epoch, key, Arc::from(body.as_slice()), body.len());
     }
     (principal, result)
+}
+
+/// Authenticates the caller and makes the one permission decision; a denial is audited
+/// and answered with its error. Queued operations are admitted here too, when accepted.
+pub(crate) async fn admit(
+    app: &App,
+    epoch: Option<u64>,
+    op: &'static dyn ErasedOp,
+    req: &mut Request,
+    request_id: &str,
+    store: &Arc<StoreView>,
+) -> (Principal, Result<Decision, ApiError>) {
+    let spec = op.spec();
+    let principal = match authenticate(app, epoch, spec.acl, req).await {
+        Ok(p) => p,
+        Err(e) => return (Principal::Anonymous, Err(e)),
+    };
+    let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant);
+    if !decision.allowed {
+        let error = decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
+        let audit = Audit { app, channel: "rest", op, request_id, principal: &principal, store, decision: &decision };
+        audit.record(&Value::Null, Err(&error)).await;
+        return (principal, Err(error));
+    }
+    (principal, Ok(decision))
+}
+
+/// What a handler runs with.
+pub(crate) fn context(app: &App, store: &Arc<StoreView>, principal: &Principal, request_id: &str) -> Ctx {
+    Ctx {
+        db: app.db.clone(),
+        tenant: app.tenant,
+        store: store.clone(),
+        principal: principal.clone(),
+        settings: app.settings.clone(),
+        host: app.host.clone(),
+        request_id: request_id.to_owned(),
+    }
 }
 
 /// Reads whose answer depends only on their input and store view, never on who asks

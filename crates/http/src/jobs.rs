@@ -13,7 +13,7 @@ use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
-use storegate_api::{Ctx, Reply, Surface};
+use storegate_api::{Reply, Surface};
 use storegate_db::guard::{GuardOutcome, with_commit_guard};
 use storegate_domain::StorageResult;
 use storegate_domain::access;
@@ -166,15 +166,7 @@ async fn execute(app: &App, op: &Claimed, request_id: &str) -> Outcome {
     }
     let mut input = op.input.clone();
     dispatch::bind_forced(spec.forced, &principal, &mut input);
-    let cx = Ctx {
-        db: app.db.clone(),
-        tenant: app.tenant,
-        store: store.clone(),
-        principal: principal.clone(),
-        settings: app.settings.clone(),
-        host: app.host.clone(),
-        request_id: request_id.to_owned(),
-    };
+    let cx = dispatch::context(app, &store, &principal, request_id);
     let guard = bulk::completion_guard(app.tenant, op, &app.jobs.node);
     let invoke = tokio::time::timeout(app.request_timeout, routed.op.invoke(&cx, input.clone()));
     let (result, guarded) = with_commit_guard(guard, AssertUnwindSafe(invoke).catch_unwind()).await;

@@ -37,6 +37,14 @@ pub struct ByBulkUuid {
     pub bulk_uuid: String,
 }
 
+/// A bulk with each operation in the shape `T` of its endpoint.
+async fn status<T: From<bulk::Operation>>(cx: &Ctx, uuid: &str) -> Result<BulkStatus<T>, ApiError> {
+    let mut r = cx.db.reader().await.storage()?;
+    let found = bulk::find(&mut r, cx.tenant, uuid).await?;
+    let ops = bulk::operations(&mut r, cx.tenant, &cx.settings.crypto, uuid).await?;
+    Ok(BulkStatus::new(found, ops.into_iter().map(Into::into).collect()))
+}
+
 pub struct ShortStatus;
 
 impl Operation for ShortStatus {
@@ -49,10 +57,7 @@ impl Operation for ShortStatus {
     type Output = BulkStatus<OperationSummary>;
 
     async fn call(cx: &Ctx, input: ByBulkUuid) -> Result<Self::Output, ApiError> {
-        let mut r = cx.db.reader().await.storage()?;
-        let found = bulk::find(&mut r, cx.tenant, &input.bulk_uuid).await?;
-        let ops = bulk::operations(&mut r, cx.tenant, &cx.settings.crypto, &input.bulk_uuid).await?;
-        Ok(BulkStatus::new(found, ops.into_iter().map(Into::into).collect()))
+        status(cx, &input.bulk_uuid).await
     }
 }
 
@@ -68,10 +73,7 @@ impl Operation for DetailedStatus {
     type Output = BulkStatus<OperationDetail>;
 
     async fn call(cx: &Ctx, input: ByBulkUuid) -> Result<Self::Output, ApiError> {
-        let mut r = cx.db.reader().await.storage()?;
-        let found = bulk::find(&mut r, cx.tenant, &input.bulk_uuid).await?;
-        let ops = bulk::operations(&mut r, cx.tenant, &cx.settings.crypto, &input.bulk_uuid).await?;
-        Ok(BulkStatus::new(found, ops.into_iter().map(Into::into).collect()))
+        status(cx, &input.bulk_uuid).await
     }
 }
 

@@ -18,6 +18,7 @@ mod crash;
 mod customers;
 mod demo;
 mod directory;
+mod disk;
 mod errors;
 mod fuzz_bodies;
 mod helpers;

@@ -21,6 +21,7 @@ mod directory;
 mod disk;
 mod errors;
 mod fuzz_bodies;
+mod fuzz_paths;
 mod helpers;
 mod hostile;
 mod import;

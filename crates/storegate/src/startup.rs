@@ -23,10 +23,41 @@ pub struct Prepared {
 
 /// Connects, migrates, bootstraps and loads the encryption key.
 pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
-    let (db, boot) = connect_and_bootstrap(config).await?;
-    let crypto = load_key(config)?;
-    check_key(&db, &boot, &crypto).await?;
-    Ok(Prepared { db, boot, crypto })
+    let prepared = async {
+        let (db, boot) = connect_and_bootstrap(config).await?;
+        let crypto = load_key(config)?;
+        check_key(&db, &boot, &crypto).await?;
+        Ok(Prepared { db, boot, crypto })
+    };
+    prepared.await.map_err(|e: anyhow::Error| match data_dir_problem(config) {
+        Some(problem) => e.context(problem),
+        None => e,
+    })
+}
+
+/// Why the data directory cannot be written, when that is why a start failed: SQLite says
+/// only "unable to open database file" or "disk I/O error" for a read-only file system or a
+/// full disk. Probed by writing a page to a file there (and removing it).
+fn data_dir_problem(config: &Config) -> Option<String> {
+    use std::io::{ErrorKind, Write};
+    if config.database_url.is_some() {
+        return None;
+    }
+    let dir = &config.data_dir;
+    let probe = dir.join(".storegate-write-probe");
+    let written = std::fs::File::create(&probe).and_then(|mut f| {
+        f.write_all(&[0u8; 4096])?;
+        f.sync_all()
+    });
+    let _ = std::fs::remove_file(&probe);
+    let e = written.err()?;
+    Some(match e.kind() {
+        ErrorKind::ReadOnlyFilesystem => format!("the data directory {} is on a read-only file system", dir.display()),
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+            format!("the disk holding the data directory {} is full", dir.display())
+        }
+        _ => format!("the data directory {} cannot be written: {e}", dir.display()),
+    })
 }
 
 /// The configured key, or the data directory's key file (created with a new random key,

@@ -146,7 +146,9 @@ async fn read_inputs(
             .into_iter()
             .map(|(name, raw)| dispatch::decode_path_param(&name, &raw))
             .collect::<Result<_, _>>()?;
-        return Ok(vec![(dispatch::merge_input(query, body, params), None)]);
+        let input = dispatch::merge_input(query, body, params);
+        dispatch::refuse_nul(&input, "input")?;
+        return Ok(vec![(input, None)]);
     }
     let Some(Value::Array(elements)) = body else { return Err(ApiError::new(ErrorCode::BulkPayloadNotArray)) };
     if elements.is_empty() {
@@ -176,7 +178,9 @@ fn bulk_input(query: &Map<String, Value>, names: &[&str], element: Value) -> (Va
             _ => return (Value::Object(body), Some(ApiError::required(name))),
         }
     }
-    (dispatch::merge_input(query.clone(), Some(body), params), None)
+    let input = dispatch::merge_input(query.clone(), Some(body), params);
+    let refused = dispatch::refuse_nul(&input, "input").err();
+    (input, refused)
 }
 
 /// Magento's topic for a route: `async.V1.products.POST`; a path parameter appears as its

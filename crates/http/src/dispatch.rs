@@ -449,7 +449,26 @@ async fn read_input(
         },
     };
     let params = raw_params.into_iter().map(|(name, raw)| decode_path_param(&name, &raw)).collect::<Result<_, _>>()?;
-    Ok(merge_input(query, body, params))
+    let input = merge_input(query, body, params);
+    refuse_nul(&input, "input")?;
+    Ok(input)
+}
+
+/// A NUL character is refused wherever it appears (a key, a value, at any depth): no
+/// field means one, and PostgreSQL cannot store it in text.
+pub(crate) fn refuse_nul(value: &Value, field: &str) -> Result<(), ApiError> {
+    let refused = |field: &str, text: &str| ApiError::invalid_value(field, text.replace('\0', "\\u0000"));
+    match value {
+        Value::String(text) if text.contains('\0') => Err(refused(field, text)),
+        Value::Object(map) => map.iter().try_for_each(|(key, v)| {
+            if key.contains('\0') {
+                return Err(refused(key, key));
+            }
+            refuse_nul(v, key)
+        }),
+        Value::Array(items) => items.iter().try_for_each(|v| refuse_nul(v, field)),
+        _ => Ok(()),
+    }
 }
 
 /// The query string's parameters as an input object.

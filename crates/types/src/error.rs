@@ -67,6 +67,7 @@ error_codes! {
     AlreadyExists, Conflict, 400, "%1 already exists.";
     Overloaded, Unavailable, 503, "The server is busy. Try again later.";
     StorageUnavailable, Unavailable, 503, "The database is unavailable. Try again later.";
+    StorageNotWritable, Unavailable, 503, "The store cannot save changes now: its disk is full or read-only. Reading still works.";
     Timeout, Unavailable, 503, "The request took too long and was stopped. Try again later.";
     InvalidSearchField, InvalidRequest, 400, "Invalid attribute name: %1";
     InvalidConditionType, InvalidRequest, 400, "The \"%1\" condition type is not supported.";

@@ -415,6 +415,10 @@ pub async fn create_direct(tx: &mut Tx, tenant: TenantId, crypto: &Crypto, mut o
             return Err(ApiError::positional(ErrorCode::AlreadyExists, [format!("Order #{}", order.increment_id)]));
         }
     }
+    check_storable(&order.amounts)?;
+    for i in &order.items {
+        check_storable(&i.amounts)?;
+    }
     for i in order.items.iter_mut() {
         if i.sku.trim().is_empty() {
             return Err(ApiError::required("sku"));
@@ -457,6 +461,14 @@ pub async fn create_direct(tx: &mut Tx, tenant: TenantId, crypto: &Crypto, mut o
         order.currency_code = "USD".into();
     }
     order.customer_is_guest = order.customer_id.is_none();
+    // Derived totals (row totals, sums) must fit storage too.
+    check_storable(&order.amounts)?;
+    for i in &order.items {
+        check_storable(&i.amounts)?;
+    }
+    if storegate_db::decimal_to_micros(order.total_qty_ordered).is_err() {
+        return Err(ApiError::invalid_value("total_qty_ordered", order.total_qty_ordered.to_string()));
+    }
     let id = insert(tx, tenant, crypto, &mut order).await?;
     publish(
         tx,
@@ -466,4 +478,12 @@ pub async fn create_direct(tx: &mut Tx, tenant: TenantId, crypto: &Crypto, mut o
     )
     .await?;
     Ok(id)
+}
+
+/// Amounts beyond what storage holds (±9.2 × 10¹² in millionths) are invalid values.
+fn check_storable(amounts: &super::Amounts) -> Result<(), ApiError> {
+    match amounts.iter().find(|(_, v)| storegate_db::decimal_to_micros(**v).is_err()) {
+        Some((field, v)) => Err(ApiError::invalid_value(field, v.to_string())),
+        None => Ok(()),
+    }
 }

@@ -254,6 +254,8 @@ async fn a_full_disk_refuses_writes_clearly_keeps_serving_reads_and_loses_nothin
         }
     }
     assert!(!acknowledged.is_empty(), "no write succeeded before the disk filled: {refused:?}");
+    let full = "The store cannot save changes now: its disk is full or read-only. Reading still works.";
+    assert!(refused.iter().any(|(s, b)| *s == 503 && b["message"] == full), "a refusal says why: {refused:?}");
     eprintln!("disk full after {} products; refusals: {:?}", acknowledged.len(), refused.last());
 
     // Reads are still served while the disk is full.

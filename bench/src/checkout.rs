@@ -125,7 +125,10 @@ impl Drop for ScratchDatabase {
 }
 
 fn psql(url: &str, statement: &str) -> anyhow::Result<()> {
-    let status = std::process::Command::new("psql").args([url, "-q", "-c", statement]).status()?;
+    let status = std::process::Command::new("psql")
+        .args([url, "-q", "-c", statement])
+        .env("PGOPTIONS", "-c client_min_messages=warning")
+        .status()?;
     ensure!(status.success(), "psql failed: {statement}");
     Ok(())
 }

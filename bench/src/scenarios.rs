@@ -14,7 +14,7 @@
 use crate::checkout::{self, Flow, ScratchDatabase};
 use crate::load::{Action, Load, Report, Rng, Step};
 use crate::{
-    Measured, Server, client, client_runtime, current_rss_mib, free_port, machine, measure_load, peak_rss_mib,
+    Machine, Measured, Server, client, client_runtime, current_rss_mib, free_port, machine, measure_load, peak_rss_mib,
     spawn_logged, wait_ready,
 };
 use anyhow::{Context, bail};
@@ -101,6 +101,7 @@ pub fn run(opts: &Options) -> anyhow::Result<()> {
     let selected: Vec<&str> =
         NAMES.iter().copied().filter(|n| opts.only.is_empty() || opts.only.iter().any(|o| o == n)).collect();
     let command: Vec<String> = std::env::args().collect();
+    let machine = machine();
     let mut sizes = Vec::new();
     for &products in &opts.sizes {
         let mut result = SizeResult { products, load_average_before: load_average(), ..SizeResult::default() };
@@ -109,11 +110,11 @@ pub fn run(opts: &Options) -> anyhow::Result<()> {
             eprintln!("{products} products: {e:#}");
             result.error = Some(format!("{e:#}"));
         }
-        print_size(&result);
+        print_size(&result, &machine);
         sizes.push(result);
         // Written after every size, so a long run's finished sizes survive its interruption.
         let doc = json!({
-            "machine": machine(),
+            "machine": &machine,
             "command": command.join(" "),
             "backend": if opts.postgres.is_some() { "PostgreSQL" } else { "SQLite" },
             "connections": opts.connections,
@@ -486,8 +487,7 @@ fn mib(v: Option<f64>) -> String {
     v.map_or("–".to_owned(), |v| format!("{v:.0} MiB"))
 }
 
-fn print_size(r: &SizeResult) {
-    let m = machine();
+fn print_size(r: &SizeResult, m: &Machine) {
     println!(
         "\n### {} products\n\nMachine: {} CPUs ({}), {:.0} GiB; commit {}; load average before: {}\n",
         r.products, m.cpus, m.cpu_model, m.memory_gib, m.commit, r.load_average_before

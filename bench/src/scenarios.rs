@@ -92,6 +92,9 @@ struct ScenarioResult {
     over_ceiling: Option<f64>,
     /// Server VmRSS after the scenario (the ceiling's own process for `ceiling`).
     rss_after_mib: Option<f64>,
+    /// How long the server kept working after the scenario's last answer, until its CPU
+    /// use fell below a tenth of a core (work of requests that timed out goes on).
+    settle_seconds: f64,
 }
 
 pub fn run(opts: &Options) -> anyhow::Result<()> {
@@ -335,6 +338,7 @@ fn measure_size(opts: &Options, selected: &[&str], result: &mut SizeResult, data
         };
         let measured = measure_load(&rt, &load, pid)?;
         let rss_after_mib = current_rss_mib(pid);
+        let settle_seconds = settle(pid);
         let rps = measured.report.requests_per_second;
         let over_ceiling = match (&mut ceiling, unit) {
             (Some((_, ceiling_rps)), "request") if name == "ceiling" => {
@@ -352,7 +356,7 @@ fn measure_size(opts: &Options, selected: &[&str], result: &mut SizeResult, data
         }
         let r: &Report = &measured.report;
         eprintln!(
-            "{name}: {:.0} {unit}s/s, p50 {:.2} ms, p99 {:.2} ms, non-2xx {}, errors {}, RSS after {rss_after_mib:?} MiB",
+            "{name}: {:.0} {unit}s/s, p50 {:.2} ms, p99 {:.2} ms, non-2xx {}, errors {}, RSS after {rss_after_mib:?} MiB, settled in {settle_seconds:.0} s",
             r.requests_per_second, r.p50_ms, r.p99_ms, r.non_2xx, r.errors
         );
         result.scenarios.push(ScenarioResult {
@@ -363,12 +367,29 @@ fn measure_size(opts: &Options, selected: &[&str], result: &mut SizeResult, data
             measured,
             over_ceiling,
             rss_after_mib,
+            settle_seconds,
         });
     }
     drop(ceiling);
     drop(server);
     drop(scratch);
     Ok(())
+}
+
+/// Waits (at most ten minutes) until process `pid` uses less than a tenth of a core over a
+/// second, so one scenario's leftover work does not land in the next; answers the wait.
+fn settle(pid: u32) -> f64 {
+    let started = Instant::now();
+    let mut last = crate::cpu_seconds(pid).unwrap_or(0.0);
+    while started.elapsed() < Duration::from_secs(600) {
+        std::thread::sleep(Duration::from_secs(1));
+        let Some(now) = crate::cpu_seconds(pid) else { break };
+        if now - last < 0.1 {
+            break;
+        }
+        last = now;
+    }
+    started.elapsed().as_secs_f64() - 1.0
 }
 
 struct Setup {
@@ -507,13 +528,13 @@ fn print_size(r: &SizeResult, m: &Machine) {
         println!("**Not completed:** {e}");
     }
     println!(
-        "\n| scenario | conns | per s | p50 | p90 | p99 | max | non-2xx | errors | over ceiling | server CPU/step | RSS after |"
+        "\n| scenario | conns | per s | p50 | p90 | p99 | max | non-2xx | errors | over ceiling | server CPU/step | RSS after | settled |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for s in &r.scenarios {
         let rep = &s.measured.report;
         println!(
-            "| {} | {} | {:.0} {}s | {:.2} ms | {:.2} ms | {:.2} ms | {:.1} ms | {} | {} | {} | {:.0} µs | {} |",
+            "| {} | {} | {:.0} {}s | {:.2} ms | {:.2} ms | {:.2} ms | {:.1} ms | {} | {} | {} | {:.0} µs | {} | {:.0} s |",
             s.name,
             s.connections,
             rep.requests_per_second,
@@ -527,10 +548,11 @@ fn print_size(r: &SizeResult, m: &Machine) {
             s.over_ceiling.map_or("–".to_owned(), |o| format!("{:.0} %", o * 100.0)),
             s.measured.server_cpu_us_per_request,
             mib(s.rss_after_mib),
+            s.settle_seconds,
         );
         for step in &rep.steps {
             println!(
-                "| ↳ {} | | {:.0}/s | {:.2} ms | {:.2} ms | {:.2} ms | {:.1} ms | {} | {} | | | |",
+                "| ↳ {} | | {:.0}/s | {:.2} ms | {:.2} ms | {:.2} ms | {:.1} ms | {} | {} | | | | |",
                 step.name,
                 step.requests_per_second,
                 step.p50_ms,

@@ -35,13 +35,16 @@ pub fn run(
 ) -> anyhow::Result<Outcome> {
     let data = std::env::temp_dir().join(format!("storegate-bench-bulk-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
-    let scratch = ScratchDatabase::create(backend)?;
+    let scratch = match backend {
+        Backend::Postgres { admin_url } => Some(ScratchDatabase::create(admin_url, "bulk")?),
+        Backend::Sqlite { .. } => None,
+    };
     let mut servers: Vec<(Server, String)> = Vec::new();
     for _ in 0..nodes {
         let listen = format!("127.0.0.1:{}", free_port()?);
         let mut args = vec!["serve".to_owned(), "--listen".to_owned(), listen.clone()];
-        if let Some(url) = &scratch.url {
-            args.extend(["--database-url".to_owned(), url.clone()]);
+        if let Some(scratch) = &scratch {
+            args.extend(["--database-url".to_owned(), scratch.url.clone()]);
         }
         let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
         // One data directory: the nodes share its encryption key, as nodes of one store must.

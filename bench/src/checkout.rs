@@ -5,16 +5,14 @@
 //! product's salable quantity fell by exactly the orders acknowledged, and the order list
 //! holds every one of them.
 
-use crate::{PASSWORD, Server, client, client_runtime, free_port, spawn, wait_ready};
+use crate::client::{self, Connection};
+use crate::load::{self, Action, Load, Step};
+use crate::{PASSWORD, Server, client_runtime, free_port, spawn, wait_ready};
 use anyhow::{Context, bail, ensure};
-use http_body_util::{BodyExt, Full};
-use hyper::Request;
-use hyper::body::Bytes;
-use hyper::client::conn::http1::SendRequest;
-use hyper_util::rt::TokioIo;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const SKU: &str = "BENCH-CHECKOUT";
@@ -65,12 +63,17 @@ pub fn run(binary: &Path, backend: &Backend, clients: usize, seconds: u64) -> an
     let port = free_port()?;
     let listen = format!("127.0.0.1:{port}");
     let base = format!("http://{listen}");
-    let scratch = ScratchDatabase::create(backend)?;
+    let scratch = match backend {
+        Backend::Postgres { admin_url } => Some(ScratchDatabase::create(admin_url, "checkout")?),
+        Backend::Sqlite { .. } => None,
+    };
     let mut args = vec!["demo".to_owned(), "--products".to_owned(), "2000".to_owned(), "--listen".to_owned(), listen];
     match backend {
         Backend::Sqlite { full_sync: true } => args.extend(["--sqlite-sync".to_owned(), "full".to_owned()]),
         Backend::Sqlite { full_sync: false } => {}
-        Backend::Postgres { .. } => args.extend(["--database-url".to_owned(), scratch.url.clone().unwrap_or_default()]),
+        Backend::Postgres { .. } => {
+            args.extend(["--database-url".to_owned(), scratch.as_ref().map(|s| s.url.clone()).unwrap_or_default()])
+        }
     }
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let server: Server = spawn(binary, &arg_refs, &data)?;
@@ -97,39 +100,42 @@ pub fn run(binary: &Path, backend: &Backend, clients: usize, seconds: u64) -> an
 
 /// A PostgreSQL database made for one run and dropped after it.
 pub struct ScratchDatabase {
-    admin_url: Option<String>,
+    admin_url: String,
     name: String,
-    pub url: Option<String>,
+    /// The URL of the scratch database.
+    pub url: String,
 }
 
 impl ScratchDatabase {
-    pub fn create(backend: &Backend) -> anyhow::Result<ScratchDatabase> {
-        let Backend::Postgres { admin_url } = backend else {
-            return Ok(ScratchDatabase { admin_url: None, name: String::new(), url: None });
-        };
-        let name = format!("storegate_bench_{}", std::process::id());
+    /// Creates `storegate_bench_<purpose>_<pid>` through `admin_url` (whose user may
+    /// create databases).
+    pub fn create(admin_url: &str, purpose: &str) -> anyhow::Result<ScratchDatabase> {
+        let name = format!("storegate_bench_{purpose}_{}", std::process::id());
+        psql(admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
         psql(admin_url, &format!("CREATE DATABASE {name}"))?;
-        let root = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(root, _)| root);
-        Ok(ScratchDatabase { admin_url: Some(admin_url.clone()), url: Some(format!("{root}/{name}")), name })
+        let root = admin_url.rsplit_once('/').map_or(admin_url, |(root, _)| root);
+        Ok(ScratchDatabase { admin_url: admin_url.to_owned(), url: format!("{root}/{name}"), name })
     }
 }
 
 impl Drop for ScratchDatabase {
     fn drop(&mut self) {
-        if let Some(admin_url) = &self.admin_url {
-            let _ = psql(admin_url, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
-        }
+        let _ = psql(&self.admin_url, &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
     }
 }
 
 fn psql(url: &str, statement: &str) -> anyhow::Result<()> {
-    let status = std::process::Command::new("psql").args([url, "-q", "-c", statement]).status()?;
+    let status = std::process::Command::new("psql")
+        .args([url, "-q", "-c", statement])
+        .env("PGOPTIONS", "-c client_min_messages=warning")
+        .status()?;
     ensure!(status.success(), "psql failed: {statement}");
     Ok(())
 }
 
-/// Signs in as the admin and creates the product every checkout buys, with ample stock.
-async fn prepare_store(base: &str) -> anyhow::Result<String> {
+/// Signs in as the admin and creates the product every checkout buys, with ample stock;
+/// answers the admin token.
+pub async fn prepare_store(base: &str) -> anyhow::Result<String> {
     let body = json!({"username": "admin", "password": PASSWORD}).to_string();
     let admin: String = serde_json::from_value(
         client::json("POST", &format!("{base}/rest/V1/integration/admin/token"), None, Some(&body)).await?,
@@ -164,6 +170,7 @@ async fn sign_in_customers(base: &str, admin: &str, clients: usize) -> anyhow::R
     Ok(tokens)
 }
 
+/// Every client repeats the flow on its own keep-alive connection until `period` ends.
 async fn measure(
     base: &str,
     flow: Flow,
@@ -171,62 +178,33 @@ async fn measure(
     tokens: &[String],
     period: Duration,
 ) -> anyhow::Result<Outcome> {
-    let started = Instant::now();
-    let deadline = started + period;
-    let mut tasks = Vec::with_capacity(clients);
-    for n in 0..clients {
-        let base = base.to_owned();
-        let token = tokens.get(n).cloned();
-        tasks.push(tokio::spawn(async move { client_loop(&base, flow, token, n, deadline).await }));
-    }
-    let (mut latencies, mut failed) = (Vec::new(), 0u64);
-    for t in tasks {
-        let (l, f) = t.await??;
-        latencies.extend(l);
-        failed += f;
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    latencies.sort_unstable();
-    let pct = |p: f64| crate::latency::percentile_ms(&latencies, p);
+    let report = load::run(&Load {
+        url: base.to_owned(),
+        paths: vec![],
+        headers: vec![],
+        mix: vec![Step {
+            name: "checkout".to_owned(),
+            weight: 1,
+            action: Action::Checkout { flow, tokens: Arc::new(tokens.to_vec()) },
+        }],
+        connections: clients,
+        warmup: Duration::ZERO,
+        duration: period,
+    })
+    .await?;
+    let checkouts = report.requests - report.non_2xx;
     Ok(Outcome {
         backend: String::new(),
         flow,
         clients,
-        seconds,
-        checkouts: latencies.len() as u64,
-        failed,
-        checkouts_per_second: latencies.len() as f64 / seconds,
-        p50_ms: pct(0.5),
-        p99_ms: pct(0.99),
-        max_ms: latencies.last().map_or(0.0, |m| *m as f64 / 1000.0),
+        seconds: report.seconds,
+        checkouts,
+        failed: report.non_2xx + report.errors,
+        checkouts_per_second: checkouts as f64 / report.seconds,
+        p50_ms: report.p50_ms,
+        p99_ms: report.p99_ms,
+        max_ms: report.max_ms,
     })
-}
-
-/// Checkouts until the deadline; answers each completed checkout's latency (µs) and the
-/// number that failed.
-async fn client_loop(
-    base: &str,
-    flow: Flow,
-    token: Option<String>,
-    n: usize,
-    deadline: Instant,
-) -> anyhow::Result<(Vec<u64>, u64)> {
-    let mut conn = Connection::open(base).await?;
-    let (mut latencies, mut failed) = (Vec::new(), 0u64);
-    while Instant::now() < deadline {
-        let start = Instant::now();
-        match checkout(&mut conn, flow, token.as_deref(), n).await {
-            Ok(()) => latencies.push(start.elapsed().as_micros() as u64),
-            Err(e) => {
-                failed += 1;
-                if failed <= 3 {
-                    eprintln!("checkout failed: {e:#}");
-                }
-                conn = Connection::open(base).await?;
-            }
-        }
-    }
-    Ok((latencies, failed))
 }
 
 fn address(n: usize) -> Value {
@@ -239,7 +217,8 @@ fn address(n: usize) -> Value {
 }
 
 /// One storefront checkout: cart, item, shipping information, payment (places the order).
-async fn checkout(conn: &mut Connection, flow: Flow, token: Option<&str>, n: usize) -> anyhow::Result<()> {
+/// An answer other than 200 is a [`client::Status`] error.
+pub async fn checkout(conn: &mut Connection, flow: Flow, token: Option<&str>, n: usize) -> anyhow::Result<()> {
     let cart = match flow {
         Flow::Guest => {
             let masked = conn.call("POST", "/rest/V1/guest-carts", None, None).await?;
@@ -287,45 +266,4 @@ async fn verify(base: &str, admin: &str, acknowledged: u64) -> anyhow::Result<()
     let total = orders["total_count"].as_u64().context("total_count")?;
     ensure!(total >= acknowledged, "{total} orders listed after {acknowledged} acknowledged");
     Ok(())
-}
-
-/// One keep-alive connection to the server.
-struct Connection {
-    sender: SendRequest<Full<Bytes>>,
-    authority: String,
-}
-
-impl Connection {
-    async fn open(base: &str) -> anyhow::Result<Connection> {
-        let authority = base.strip_prefix("http://").context("only http:// URLs")?.to_owned();
-        let stream = tokio::net::TcpStream::connect(&authority).await?;
-        let _ = stream.set_nodelay(true);
-        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-        tokio::spawn(conn);
-        Ok(Connection { sender, authority })
-    }
-
-    /// Sends one request; a non-200 answer is an error carrying the body.
-    async fn call(
-        &mut self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<&Value>,
-    ) -> anyhow::Result<Value> {
-        let mut req = Request::builder().method(method).uri(path).header("host", &self.authority);
-        if let Some(t) = token {
-            req = req.header("authorization", format!("Bearer {t}"));
-        }
-        let payload = body.map(Value::to_string).unwrap_or_default();
-        if body.is_some() {
-            req = req.header("content-type", "application/json");
-        }
-        self.sender.ready().await?;
-        let resp = self.sender.send_request(req.body(Full::new(Bytes::from(payload)))?).await?;
-        let status = resp.status().as_u16();
-        let bytes = resp.into_body().collect().await?.to_bytes();
-        ensure!(status == 200, "{method} {path} answered {status}: {}", String::from_utf8_lossy(&bytes));
-        Ok(serde_json::from_slice(&bytes)?)
-    }
 }

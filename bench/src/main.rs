@@ -2,8 +2,10 @@
 //! over real sockets, beside the machine's ceiling (a minimal axum server with a fixed
 //! body) taken in the same run.
 //!
-//! `storegate-bench foundation` reproduces the foundation figures: demo generation time and
-//! memory, start-up time to `/ready`, and `/health` against the ceiling.
+//! `storegate-bench scenarios` runs the named scenarios (product-get, product-search,
+//! category-tree, customer-get, checkout, order-search, mixed and the ceiling) on fresh demo
+//! stores of one or more catalog sizes; `foundation`, `magento` and `checkout` reproduce the
+//! figures of the earlier sections of BENCHMARKS.md.
 
 mod bulk;
 mod checkout;
@@ -11,6 +13,7 @@ mod client;
 mod latency;
 mod load;
 mod magento;
+mod scenarios;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -103,6 +106,34 @@ enum Cmd {
         #[arg(long, default_value = "bench/results/bulk.json")]
         out: PathBuf,
     },
+    /// The named scenarios on fresh demo stores of each catalog size, beside the ceiling:
+    /// throughput, latency percentiles, errors and server memory per scenario.
+    Scenarios {
+        #[arg(long, default_value = "target/release/storegate")]
+        storegate: PathBuf,
+        /// Catalog sizes, comma-separated; each gets a fresh store.
+        #[arg(long, value_delimiter = ',', default_value = "100000")]
+        products: Vec<usize>,
+        /// Scenarios to run, comma-separated (default: all, in the order listed by --help).
+        #[arg(long, value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(scenarios::NAMES))]
+        only: Vec<String>,
+        /// Connections for every scenario but checkout.
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// Connections for the checkout scenario (each one checkout at a time).
+        #[arg(long, default_value_t = 32)]
+        checkout_connections: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Warm-up before each scenario (not measured).
+        #[arg(long, default_value_t = 2)]
+        warmup: u64,
+        /// Run on PostgreSQL: a URL whose user may create databases (a scratch one per size).
+        #[arg(long)]
+        postgres: Option<String>,
+        #[arg(long, default_value = "bench/results/scenarios.json")]
+        out: PathBuf,
+    },
     /// The foundation figures: demo generation, start-up, /health versus the ceiling.
     Foundation {
         /// The storegate binary to measure (build it with --release).
@@ -146,6 +177,7 @@ fn main() -> anyhow::Result<()> {
                 url,
                 paths,
                 headers,
+                mix: vec![],
                 connections,
                 warmup: Duration::from_secs(warmup),
                 duration: Duration::from_secs(seconds),
@@ -160,6 +192,27 @@ fn main() -> anyhow::Result<()> {
         Cmd::Bulk { storegate, products, per_request, postgres, out } => {
             bulk_creates(&storegate, products, per_request, postgres, &out)
         }
+        Cmd::Scenarios {
+            storegate,
+            products,
+            only,
+            connections,
+            checkout_connections,
+            seconds,
+            warmup,
+            postgres,
+            out,
+        } => scenarios::run(&scenarios::Options {
+            binary: storegate,
+            sizes: products,
+            only,
+            connections,
+            checkout_connections,
+            duration: Duration::from_secs(seconds),
+            warmup: Duration::from_secs(warmup),
+            postgres,
+            out,
+        }),
         Cmd::Foundation { storegate, products, connections, seconds, rounds, out } => {
             foundation(&storegate, products, &Rounds { connections, seconds, rounds }, &out)
         }
@@ -208,6 +261,7 @@ fn wait_ready(url: &str, started: Instant, limit: Duration) -> anyhow::Result<Du
                 url: url.to_owned(),
                 paths: vec![],
                 headers: vec![],
+                mix: vec![],
                 connections: 1,
                 warmup: Duration::ZERO,
                 duration: Duration::from_millis(1),
@@ -248,6 +302,15 @@ impl Drop for Server {
 }
 
 fn spawn(binary: &Path, args: &[&str], data_dir: &Path) -> anyhow::Result<Server> {
+    spawn_logged(binary, args, data_dir, None)
+}
+
+/// Starts storegate on `data_dir`; its stderr goes to `log` when given.
+fn spawn_logged(binary: &Path, args: &[&str], data_dir: &Path, log: Option<&Path>) -> anyhow::Result<Server> {
+    let stderr = match log {
+        Some(path) => Stdio::from(std::fs::File::create(path)?),
+        None => Stdio::null(),
+    };
     let child = Command::new(binary)
         .arg("--data-dir")
         .arg(data_dir)
@@ -256,7 +319,7 @@ fn spawn(binary: &Path, args: &[&str], data_dir: &Path) -> anyhow::Result<Server
         .env("STOREGATE_LOG", "warn")
         .env_remove("STOREGATE_DATABASE_URL")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .with_context(|| format!("cannot start {}", binary.display()))?;
     Ok(Server(child))
@@ -336,13 +399,21 @@ fn measure(
         url: url.to_owned(),
         paths: paths.to_vec(),
         headers: headers.to_vec(),
+        mix: vec![],
         connections: r.connections,
-        warmup: Duration::ZERO,
+        warmup: Duration::from_secs(2),
         duration: Duration::from_secs(r.seconds),
     };
-    rt.block_on(load::run(&load::Load { duration: Duration::from_secs(2), ..load.clone() }))?;
+    measure_load(rt, &load, pid)
+}
+
+/// Runs `load` (its warm-up first) and reads the server's CPU time over the measured part.
+fn measure_load(rt: &tokio::runtime::Runtime, load: &load::Load, pid: u32) -> anyhow::Result<Measured> {
+    if !load.warmup.is_zero() {
+        rt.block_on(load::run(&load::Load { duration: load.warmup, warmup: Duration::ZERO, ..load.clone() }))?;
+    }
     let before = cpu_seconds(pid).unwrap_or(0.0);
-    let report = rt.block_on(load::run(&load))?;
+    let report = rt.block_on(load::run(&load::Load { warmup: Duration::ZERO, ..load.clone() }))?;
     let used = cpu_seconds(pid).unwrap_or(0.0) - before;
     let per_request = if report.requests > 0 { used * 1e6 / report.requests as f64 } else { 0.0 };
     Ok(Measured { report, server_cpu_us_per_request: per_request })

@@ -279,7 +279,7 @@ pub(crate) fn context(app: &App, store: &Arc<StoreView>, principal: &Principal, 
 /// Reads whose answer depends only on their input and store view, never on who asks
 /// (every caller that passes the permission decision gets the same product).
 fn is_cacheable(operation: &str) -> bool {
-    matches!(operation, "catalog.product.get" | "catalog.product.list")
+    matches!(operation, "catalog.product.get" | "catalog.product.list" | "catalog.categories.tree")
 }
 
 pub(crate) async fn resolve_store(

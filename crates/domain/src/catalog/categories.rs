@@ -381,12 +381,15 @@ pub async fn tree(
         Some(d) => root.level.saturating_add(d.max(0)),
         None => i64::from(i32::MAX),
     };
+    // CROSS JOIN keeps SQLite's join order: the few categories first, then each one's
+    // product links by primary key. Joined the other way round it read every product link
+    // of the store once per category (0.1–0.7 s per tree on 10k–1M products).
     let rows = ex
         .fetch_all(sql!(
             "SELECT c.id, c.parent_id, COALESCE(n.value, c.name), c.is_active, c.position, c.level, \
-             (SELECT COUNT(DISTINCT cp.product_id) FROM category_products cp \
-              JOIN categories d ON d.tenant_id = cp.tenant_id AND d.id = cp.category_id \
-              WHERE cp.tenant_id = c.tenant_id AND (d.id = c.id OR (c.is_anchor AND d.path LIKE c.path || '/%'))) \
+             (SELECT COUNT(DISTINCT cp.product_id) FROM categories d CROSS JOIN category_products cp \
+              WHERE d.tenant_id = c.tenant_id AND (d.id = c.id OR (c.is_anchor AND d.path LIKE c.path || '/%')) \
+              AND cp.tenant_id = d.tenant_id AND cp.category_id = d.id) \
              FROM categories c LEFT JOIN category_attribute_values n ON n.tenant_id = c.tenant_id \
              AND n.category_id = c.id AND n.attribute_code = 'name' AND n.store_id = $2 \
              WHERE c.tenant_id = $1 AND (c.id = $3 OR c.path LIKE $4) AND c.level <= $5 \

@@ -130,12 +130,29 @@ type TableRows = (&'static str, &'static [&'static str], Vec<Vec<Value>>);
 /// pre-check with `sku IN (…)` cost more than the inserts on PostgreSQL, whose planner
 /// scans rather than probes a table that grew from empty during the load.
 pub async fn insert_batch(tx: &mut Tx, tenant: TenantId, batch: Vec<NewProduct>) -> Result<Vec<i64>, ApiError> {
+    insert(tx, tenant, batch, IdAllocation::InTransaction).await
+}
+
+/// One product created through the API: as [`insert_batch`], its id taken in a statement
+/// that commits at once (`ids::reserve_detached`), so that creates running side by side on
+/// PostgreSQL (bulk workers, several nodes) do not queue on the counter row until each one
+/// commits.
+pub async fn insert_one(tx: &mut Tx, tenant: TenantId, product: NewProduct) -> Result<i64, ApiError> {
+    Ok(insert(tx, tenant, vec![product], IdAllocation::Detached).await?[0])
+}
+
+async fn insert(
+    tx: &mut Tx,
+    tenant: TenantId,
+    batch: Vec<NewProduct>,
+    ids: IdAllocation,
+) -> Result<Vec<i64>, ApiError> {
     if batch.is_empty() {
         return Ok(Vec::new());
     }
     let skus: Vec<String> = batch.iter().map(|p| p.sku.clone()).collect();
     tx.execute(sql!("SAVEPOINT insert_products")).await.storage()?;
-    match write_batch(tx, tenant, batch).await {
+    match write_batch(tx, tenant, batch, ids).await {
         Ok(ids) => {
             tx.execute(sql!("RELEASE SAVEPOINT insert_products")).await.storage()?;
             Ok(ids)
@@ -162,8 +179,25 @@ impl From<ApiError> for BatchError {
     }
 }
 
-async fn write_batch(ex: &mut Tx, tenant: TenantId, batch: Vec<NewProduct>) -> Result<Vec<i64>, BatchError> {
-    let first = ids::reserve(ex, tenant, "product", batch.len() as i64).await.storage()?;
+/// How a batch of new products takes its ids: in the caller's transaction, or detached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IdAllocation {
+    InTransaction,
+    Detached,
+}
+
+async fn write_batch(
+    ex: &mut Tx,
+    tenant: TenantId,
+    batch: Vec<NewProduct>,
+    allocation: IdAllocation,
+) -> Result<Vec<i64>, BatchError> {
+    let count = batch.len() as i64;
+    let first = match allocation {
+        IdAllocation::InTransaction => ids::reserve(ex, tenant, "product", count).await,
+        IdAllocation::Detached => ids::reserve_detached(ex, tenant, "product", count).await,
+    }
+    .storage()?;
     let mut ids_by_sku: HashMap<String, i64> = HashMap::with_capacity(batch.len());
     let now = clock::now_text();
     let t = tenant.0;

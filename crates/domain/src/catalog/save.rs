@@ -427,7 +427,7 @@ async fn create(
         super_attributes: supers,
         children: Vec::new(),
     };
-    let id = products::insert_batch(tx, tenant, vec![new]).await?[0];
+    let id = products::insert_one(tx, tenant, new).await?;
     stock::save(tx, tenant, id, type_id, &input.stock.clone().unwrap_or_default()).await?;
     let unused = write_related(tx, tenant, scope, &input, id, type_id, input.price).await?;
     Ok(Saved { id, created: true, unused_files: unused })

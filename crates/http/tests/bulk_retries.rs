@@ -2,6 +2,8 @@
 //! succeed; one that panics fails for good without taking its worker down. The operations
 //! exist only in this test's registry.
 
+mod common;
+
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -9,11 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use storegate_api::ops::bulk::ShortStatus;
 use storegate_api::spec::{Acl, CapabilityGroup, Effect, Method, OpSpec, Surface};
-use storegate_api::{Ctx, ErasedOp, Operation, Settings, register};
-use storegate_db::testing::TestDatabase;
-use storegate_db::{Db, Exec, migrate, sql};
-use storegate_domain::tenancy::{BootstrapOptions, bootstrap};
-use storegate_http::{App, HttpConfig};
+use storegate_api::{Ctx, ErasedOp, Operation, register};
+use storegate_db::{Exec, sql};
 use storegate_types::{ApiError, ErrorCode};
 
 #[derive(Deserialize, JsonSchema)]
@@ -67,27 +66,15 @@ impl Operation for Explode {
 
 static OPS: &[&dyn ErasedOp] = register![Flaky, Explode, ShortStatus];
 
-async fn serve() -> (TestDatabase, Db, String, String) {
-    let test_db = TestDatabase::new();
-    let db = Db::connect(&test_db.options).await.unwrap();
-    migrate::run(&db).await.unwrap();
-    let options = BootstrapOptions {
-        admin_username: "admin".into(),
-        admin_password: Some("admin123".into()),
-        base_url: "http://x".into(),
-    };
-    let boot = bootstrap(&db, &options).await.unwrap();
-    let admin = storegate_domain::admin::list_users(&mut db.clone(), boot.tenant).await.unwrap().remove(0);
+/// The test server and an admin token for the status endpoint.
+async fn serve() -> (common::Served, String) {
+    let served = common::serve(OPS).await;
+    let admin = storegate_domain::admin::list_users(&mut served.db.clone(), served.tenant).await.unwrap().remove(0);
     let kind = storegate_domain::tokens::TokenKind::Admin;
     let hour = time::Duration::hours(1);
-    let token = storegate_domain::tokens::issue(&mut db.clone(), boot.tenant, kind, admin.id.0, hour).await.unwrap();
-    let crypto = storegate_domain::crypto::Crypto::from_key(&[5u8; 32]);
-    let settings = Settings::new(crypto, test_db.data_dir.path().join("media"));
-    let app = App::with_operations(db.clone(), boot.tenant, settings, &HttpConfig::default(), OPS).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(storegate_http::serve(listener, app, std::future::pending()));
-    (test_db, db, base, token)
+    let token =
+        storegate_domain::tokens::issue(&mut served.db.clone(), served.tenant, kind, admin.id.0, hour).await.unwrap();
+    (served, token)
 }
 
 async fn queue(client: &reqwest::Client, base: &str, path: &str) -> String {
@@ -112,11 +99,12 @@ async fn settled(client: &reqwest::Client, base: &str, token: &str, uuid: &str) 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn transient_failures_are_retried_and_a_panic_fails_for_good() {
-    let (_test_db, db, base, token) = serve().await;
+    let (served, token) = serve().await;
+    let (db, base) = (&served.db, served.base.as_str());
     let client = reqwest::Client::new();
 
-    let flaky = queue(&client, &base, "/V1/flaky").await;
-    let op = settled(&client, &base, &token, &flaky).await;
+    let flaky = queue(&client, base, "/V1/flaky").await;
+    let op = settled(&client, base, &token, &flaky).await;
     assert_eq!(op["status"], 1, "{op}");
     assert_eq!(FLAKY_CALLS.load(Ordering::SeqCst), 3);
     let attempts: i64 = db
@@ -126,13 +114,13 @@ async fn transient_failures_are_retried_and_a_panic_fails_for_good() {
         .unwrap();
     assert_eq!(attempts, 3);
 
-    let explode = queue(&client, &base, "/V1/explode").await;
-    let op = settled(&client, &base, &token, &explode).await;
+    let explode = queue(&client, base, "/V1/explode").await;
+    let op = settled(&client, base, &token, &explode).await;
     assert_eq!(op["status"], 3, "{op}");
     assert_eq!(op["error_code"], 500);
     assert!(!op.to_string().contains("deliberate"), "panic details stay in the log: {op}");
     // The workers live on.
     FLAKY_CALLS.store(2, Ordering::SeqCst);
-    let again = queue(&client, &base, "/V1/flaky").await;
-    assert_eq!(settled(&client, &base, &token, &again).await["status"], 1);
+    let again = queue(&client, base, "/V1/flaky").await;
+    assert_eq!(settled(&client, base, &token, &again).await["status"], 1);
 }

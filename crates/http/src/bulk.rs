@@ -32,12 +32,11 @@ pub(crate) async fn accept(
 ) -> Response {
     let method = Method::parse(req.method().as_str()).filter(|m| *m != Method::Get);
     let table = if mode == Mode::Bulk { &app.bulk_routes } else { &app.routes };
-    let routed = match method.map(|m| table.lookup(Surface::Magento, Some(m), path)) {
+    let (routed, params) = match method.map(|m| table.lookup(Surface::Magento, Some(m), path)) {
         Some(Lookup::Found(routed, params)) => (routed, params),
         // Magento declares async routes only for writes: anything else is no route at all.
         _ => return dispatch::fail(app, Surface::Magento, &ApiError::new(ErrorCode::RouteNotFound), request_id, None),
     };
-    let (routed, params) = routed;
     let spec = routed.op.spec();
     let (principal, outcome) = queue(app, mode, routed, params, store_code, req, request_id).await;
     let status = match &outcome {

@@ -413,11 +413,7 @@ pub async fn search_orders(
 ) -> Result<(Vec<Order>, i64), ApiError> {
     let (ids, total) =
         search_ids(ex, tenant, "sales_orders", "", &ORDER_SEARCH_FIELDS, criteria, max_page_size).await?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        out.push(require(ex, tenant, crypto, id).await?);
-    }
-    Ok((out, total))
+    Ok((super::get_many(ex, tenant, crypto, &ids).await?, total))
 }
 
 /// `GET /V1/orders/items`.

@@ -80,6 +80,15 @@ async fn the_demo_generates_serves_and_explains_itself() {
         assert!(found["total_count"].as_i64().unwrap() >= 1, "{state}: {found}");
         assert_eq!(found["items"][0]["state"], state, "{found}");
     }
+    // A page of a search is read in a few statements for all its orders: each order on it is
+    // exactly the order read alone (items, addresses, payment and history not mixed up).
+    let page = get("orders?searchCriteria[pageSize]=40&searchCriteria[currentPage]=2".into()).await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 40, "{page}");
+    for order in items {
+        let alone = get(format!("orders/{}", order["entity_id"])).await;
+        assert_eq!(order, &alone, "order {} differs when searched", order["entity_id"]);
+    }
     for documents in ["invoices", "shipments", "creditmemos"] {
         let found = get(format!("{documents}?searchCriteria[pageSize]=1")).await;
         assert!(found["total_count"].as_i64().unwrap() >= 1, "{documents}: {found}");

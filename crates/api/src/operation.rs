@@ -37,6 +37,15 @@ impl Reply {
             .map_err(|e| ApiError::internal(format!("cannot serialise output: {e}")))
     }
 
+    /// The reply as a JSON value, if it is JSON (serialised bytes are parsed back).
+    pub fn to_json(&self) -> Option<Value> {
+        match self {
+            Reply::Json(v) => Some(v.clone()),
+            Reply::JsonBytes(bytes) => serde_json::from_slice(bytes).ok(),
+            Reply::Text { .. } | Reply::Binary { .. } => None,
+        }
+    }
+
     /// The JSON the audit sentence may draw on (text replies offer none).
     pub fn as_json(&self) -> Option<&Value> {
         match self {

@@ -127,24 +127,38 @@ async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
         Ok(_) => 200,
         Err(e) => app.compat.status(e.code),
     };
-    let seconds = started.elapsed().as_secs_f64();
-    app.metrics.record(routed.index, status, seconds);
-    // Probes (health, readiness, metrics) arrive every few seconds; they log at debug.
-    if surface != Surface::System || tracing::enabled!(tracing::Level::DEBUG) {
-        let who = principal.reference().name;
-        let latency_ms = seconds * 1000.0;
-        if surface == Surface::System {
-            tracing::debug!(request_id = %request_id, operation = spec.id, principal = %who, status, latency_ms, "request");
-        } else {
-            tracing::info!(request_id = %request_id, operation = spec.id, principal = %who, status, latency_ms, "request");
-        }
-    }
+    observe(&app, routed, &principal, status, started, request_id);
     match outcome {
         Ok(reply) => render::reply(match field_filter {
             Some(filter) => filter_reply(reply, &filter),
             None => reply,
         }),
         Err(e) => fail(&app, surface, &e, request_id, Some(spec.id)),
+    }
+}
+
+/// A finished request's metric and log line (probes, which arrive every few seconds, log
+/// at debug).
+pub(crate) fn observe(
+    app: &App,
+    routed: Routed,
+    principal: &Principal,
+    status: u16,
+    started: Instant,
+    request_id: &str,
+) {
+    let spec = routed.op.spec();
+    let seconds = started.elapsed().as_secs_f64();
+    app.metrics.record(routed.index, status, seconds);
+    let probe = spec.surface == Surface::System;
+    if !probe || tracing::enabled!(tracing::Level::DEBUG) {
+        let who = principal.reference().name;
+        let latency_ms = seconds * 1000.0;
+        if probe {
+            tracing::debug!(request_id = %request_id, operation = spec.id, principal = %who, status, latency_ms, "request");
+        } else {
+            tracing::info!(request_id = %request_id, operation = spec.id, principal = %who, status, latency_ms, "request");
+        }
     }
 }
 
@@ -157,15 +171,10 @@ fn fields_param(query: &str) -> Option<String> {
 }
 
 fn filter_reply(reply: Reply, filter: &crate::fields::FieldFilter) -> Reply {
-    let value = match reply {
-        Reply::Json(v) => v,
-        Reply::JsonBytes(bytes) => match serde_json::from_slice(&bytes) {
-            Ok(v) => v,
-            Err(_) => return Reply::JsonBytes(bytes),
-        },
-        other => return other,
-    };
-    Reply::Json(filter.apply(value))
+    match reply.to_json() {
+        Some(value) => Reply::Json(filter.apply(value)),
+        None => reply,
+    }
 }
 
 pub(crate) fn fail(app: &App, surface: Surface, e: &ApiError, request_id: &str, operation: Option<&str>) -> Response {
@@ -440,13 +449,7 @@ async fn read_input(
     // A body trickling in byte by byte must not hold the request open past its timeout.
     let body = match method {
         Method::Get => None,
-        _ => match read_json(app, req, app.body_limit).await? {
-            None => None,
-            Some(Value::Object(body)) => Some(body),
-            Some(_) => {
-                return Err(ApiError::new(ErrorCode::DecodingError).with_internal("the body is not a JSON object"));
-            }
-        },
+        _ => object_body(read_json(app, req, app.body_limit).await?)?,
     };
     let params = raw_params.into_iter().map(|(name, raw)| decode_path_param(&name, &raw)).collect::<Result<_, _>>()?;
     let input = merge_input(query, body, params);
@@ -468,6 +471,15 @@ pub(crate) fn refuse_nul(value: &Value, field: &str) -> Result<(), ApiError> {
         }),
         Value::Array(items) => items.iter().try_for_each(|v| refuse_nul(v, field)),
         _ => Ok(()),
+    }
+}
+
+/// A request body as the top-level keys of an operation's input: a JSON object or nothing.
+pub(crate) fn object_body(body: Option<Value>) -> Result<Option<Map<String, Value>>, ApiError> {
+    match body {
+        None => Ok(None),
+        Some(Value::Object(body)) => Ok(Some(body)),
+        Some(_) => Err(ApiError::new(ErrorCode::DecodingError).with_internal("the body is not a JSON object")),
     }
 }
 
@@ -582,15 +594,21 @@ impl Audit<'_> {
                 Some(e.message()),
             ),
         };
+        self.append(target, status, sentence, reason).await;
+    }
+
+    /// Writes one audit row for this operation, its principal and store view.
+    pub async fn append(&self, target: Option<String>, status: u16, sentence: String, reason: Option<String>) {
+        let spec = self.op.spec();
         let entry = AuditEntry {
             tenant: Some(self.app.tenant),
             request_id: self.request_id.to_owned(),
             channel: self.channel,
-            principal: who,
+            principal: self.principal.reference(),
             operation_id: spec.id.to_owned(),
-            store_code: Some(store),
+            store_code: Some(self.store.code.clone()),
             target,
-            allowed: !denied,
+            allowed: self.decision.allowed,
             reason,
             status,
             sentence,

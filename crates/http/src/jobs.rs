@@ -181,12 +181,12 @@ async fn execute(app: &App, op: &Claimed, request_id: &str) -> Outcome {
             return Outcome::Failed(ApiError::new(ErrorCode::OperationPanicked));
         }
     };
-    let output = result.as_ref().ok().map(reply_json);
-    audit.record(&input, result.as_ref().map(|_| output.as_ref().and_then(Option::as_ref))).await;
+    let output = result.as_ref().ok().and_then(Reply::to_json);
+    audit.record(&input, result.as_ref().map(|_| output.as_ref())).await;
     match (result, guarded) {
         (_, GuardOutcome::Refused) => Outcome::LeaseLost,
-        (Ok(_), GuardOutcome::Applied) => Outcome::Applied(output.flatten()),
-        (Ok(_), GuardOutcome::Unused) => Outcome::Done(output.flatten()),
+        (Ok(_), GuardOutcome::Applied) => Outcome::Applied(output),
+        (Ok(_), GuardOutcome::Unused) => Outcome::Done(output),
         (Err(e), GuardOutcome::Applied) => {
             // A handler that commits more than once failed after its first commit: the
             // operation is marked complete, as its first part is applied.
@@ -194,14 +194,6 @@ async fn execute(app: &App, op: &Claimed, request_id: &str) -> Outcome {
             Outcome::Applied(None)
         }
         (Err(e), GuardOutcome::Unused) => Outcome::Failed(e),
-    }
-}
-
-fn reply_json(reply: &Reply) -> Option<serde_json::Value> {
-    match reply {
-        Reply::Json(v) => Some(v.clone()),
-        Reply::JsonBytes(bytes) => serde_json::from_slice(bytes).ok(),
-        Reply::Text { .. } | Reply::Binary { .. } => None,
     }
 }
 

@@ -85,6 +85,13 @@ impl OpSpec {
             .collect()
     }
 
+    /// Whether `/rest/async/…` and `/rest/async/bulk/…` may queue it: a Magento write, but not
+    /// a sign-in (a token issued in the background would be kept in the bulk's results, for
+    /// anyone who may read bulk status).
+    pub fn queueable(&self) -> bool {
+        self.surface == Surface::Magento && self.method != Method::Get && self.group != CapabilityGroup::Auth
+    }
+
     /// Reads are audited only for principals whose policy asks for it; writes and
     /// denials always.
     pub fn audits_success(&self) -> bool {

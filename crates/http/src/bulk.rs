@@ -14,7 +14,6 @@ use serde_json::{Map, Value, json};
 use sha2::Digest;
 use std::time::Instant;
 use storegate_api::{Method, Surface};
-use storegate_domain::audit::AuditEntry;
 use storegate_domain::bulk::{self, NewBulk, NewOperation};
 use storegate_types::principal::Principal;
 use storegate_types::{ApiError, ErrorCode};
@@ -33,8 +32,8 @@ pub(crate) async fn accept(
     let method = Method::parse(req.method().as_str()).filter(|m| *m != Method::Get);
     let table = if mode == Mode::Bulk { &app.bulk_routes } else { &app.routes };
     let (routed, params) = match method.map(|m| table.lookup(Surface::Magento, Some(m), path)) {
-        Some(Lookup::Found(routed, params)) => (routed, params),
-        // Magento declares async routes only for writes: anything else is no route at all.
+        Some(Lookup::Found(routed, params)) if routed.op.spec().queueable() => (routed, params),
+        // Only writes have queued forms (`OpSpec::queueable`): anything else is no route at all.
         _ => return dispatch::fail(app, Surface::Magento, &ApiError::new(ErrorCode::RouteNotFound), request_id, None),
     };
     let spec = routed.op.spec();
@@ -43,11 +42,7 @@ pub(crate) async fn accept(
         Ok(_) => 202,
         Err(e) => app.compat.status(e.code),
     };
-    let seconds = started.elapsed().as_secs_f64();
-    app.metrics.record(routed.index, status, seconds);
-    let latency_ms = seconds * 1000.0;
-    let who = principal.reference().name;
-    tracing::info!(request_id = %request_id, operation = spec.id, principal = %who, status, latency_ms, mode = ?mode, "request");
+    dispatch::observe(app, routed, &principal, status, started, request_id);
     match outcome {
         Ok(body) => {
             app.jobs.wake();
@@ -108,7 +103,7 @@ async fn queue(
         description: format!("Topic {topic}"),
     };
     let stored = store_bulk(app, &new, &operations).await;
-    record_acceptance(app, &audit, &new, &operations, stored.as_ref().err()).await;
+    record_acceptance(&audit, &new, &operations, stored.as_ref().err()).await;
     (principal, stored.map(|()| request_items(&new, &operations)))
 }
 
@@ -134,13 +129,7 @@ async fn read_inputs(
     let limit = if mode == Mode::Bulk { app.bulk_body_limit } else { app.body_limit };
     let body = dispatch::read_json(app, req, limit).await?;
     if mode == Mode::Async {
-        let body = match body {
-            None => None,
-            Some(Value::Object(m)) => Some(m),
-            Some(_) => {
-                return Err(ApiError::new(ErrorCode::DecodingError).with_internal("the body is not a JSON object"));
-            }
-        };
+        let body = dispatch::object_body(body)?;
         let params = raw_params
             .into_iter()
             .map(|(name, raw)| dispatch::decode_path_param(&name, &raw))
@@ -217,50 +206,26 @@ fn hex(bytes: &[u8]) -> String {
 
 /// One audit row for the whole request: who queued how many operations of what (each
 /// operation gets its own row when a worker runs it).
-async fn record_acceptance(
-    app: &App,
-    audit: &Audit<'_>,
-    new: &NewBulk,
-    operations: &[NewOperation],
-    failure: Option<&ApiError>,
-) {
-    let spec = audit.op.spec();
-    let who = audit.principal.reference();
-    let rejected = operations.iter().filter(|op| op.rejected.is_some()).count();
-    let summary = spec.summary.trim_end_matches('.');
+async fn record_acceptance(audit: &Audit<'_>, new: &NewBulk, operations: &[NewOperation], failure: Option<&ApiError>) {
+    let who = audit.principal.reference().name;
+    let summary = audit.op.spec().summary.trim_end_matches('.');
     let (status, sentence, reason) = match failure {
-        None => (
-            202,
-            format!(
-                "{} queued {} operation(s) of \"{summary}\" as bulk {} ({rejected} rejected)",
-                who.name,
-                operations.len(),
-                new.uuid
-            ),
-            None,
-        ),
+        None => {
+            let rejected = operations.iter().filter(|op| op.rejected.is_some()).count();
+            let (count, uuid) = (operations.len(), &new.uuid);
+            (
+                202,
+                format!("{who} queued {count} operation(s) of \"{summary}\" as bulk {uuid} ({rejected} rejected)"),
+                None,
+            )
+        }
         Some(e) => (
-            app.compat.status(e.code),
-            format!("{} tried to queue \"{summary}\" and failed: {}", who.name, e.message()),
+            audit.app.compat.status(e.code),
+            format!("{who} tried to queue \"{summary}\" and failed: {}", e.message()),
             Some(e.message()),
         ),
     };
-    let entry = AuditEntry {
-        tenant: Some(app.tenant),
-        request_id: audit.request_id.to_owned(),
-        channel: "rest",
-        principal: who,
-        operation_id: spec.id.to_owned(),
-        store_code: Some(audit.store.code.clone()),
-        target: Some(new.uuid.clone()),
-        allowed: true,
-        reason,
-        status,
-        sentence,
-    };
-    if let Err(e) = storegate_domain::audit::append(&mut app.db.clone(), &entry).await {
-        tracing::error!(request_id = audit.request_id, error = %e, "audit write failed");
-    }
+    audit.append(Some(new.uuid.clone()), status, sentence, reason).await;
 }
 
 #[cfg(test)]

@@ -30,14 +30,11 @@ impl RouteTable {
         Self::build_from(ops, |op| Some(op.spec().path.to_owned()))
     }
 
-    /// The routes of `/rest/async/bulk/V1/…`: every Magento write, with each path parameter
+    /// The routes of `/rest/async/bulk/V1/…`: every queueable write, with each path parameter
     /// replaced by a static `by<Name>` segment (`/V1/products/{sku}` → `/V1/products/bySku`),
     /// since the parameter moves into each element of the array payload.
     pub fn build_bulk(ops: &[&'static dyn ErasedOp]) -> Result<RouteTable, String> {
-        Self::build_from(ops, |op| {
-            let s = op.spec();
-            (s.surface == Surface::Magento && s.method != Method::Get).then(|| bulk_path(s.path))
-        })
+        Self::build_from(ops, |op| op.spec().queueable().then(|| bulk_path(op.spec().path)))
     }
 
     fn build_from(

@@ -166,6 +166,14 @@ async fn queued_requests_are_refused_as_requests_are() {
     // Only writes have asynchronous forms.
     assert_eq!(send(&server, &token, Method::GET, "/rest/async/V1/products", None).await.0, 404);
     assert_eq!(send(&server, &token, Method::POST, "/rest/async/V1/nothing-here", Some(json!({}))).await.0, 404);
+    // Nor sign-in: a token issued in the background would be kept in the bulk's results.
+    let sign_in = json!({"username": ADMIN, "password": ADMIN_PASSWORD});
+    for path in ["/rest/async/V1/integration/admin/token", "/rest/async/V1/integration/customer/token"] {
+        assert_eq!(send(&server, &token, Method::POST, path, Some(sign_in.clone())).await.0, 404, "{path}");
+    }
+    let bulk_sign_in = json!([sign_in]);
+    let path = "/rest/async/bulk/V1/integration/admin/token";
+    assert_eq!(send(&server, &token, Method::POST, path, Some(bulk_sign_in)).await.0, 404);
     let (status, body) = send(&server, &token, Method::POST, "/rest/async/bulk/V1/products", Some(product)).await;
     assert_eq!(
         (status, body["message"].clone()),

@@ -62,4 +62,7 @@ pub struct Ctx {
     pub settings: Arc<Settings>,
     pub host: Arc<dyn Host>,
     pub request_id: String,
+    /// The caller's network address (`None` for queued work and the CLI): the sign-in
+    /// lockout counts failures per account and address.
+    pub client: Option<std::net::IpAddr>,
 }

@@ -204,6 +204,7 @@ async fn run(
         Err(e) => return (Principal::Anonymous, Err(e)),
     };
     let mut req = req;
+    let client = crate::client::address(&req, &app.trusted_proxies);
     let (principal, decision) = match admit(app, epoch, op, &mut req, request_id, &store).await {
         (principal, Ok(decision)) => (principal, decision),
         (principal, Err(e)) => return (principal, Err(e)),
@@ -224,7 +225,7 @@ async fn run(
             return (principal, Err(e));
         }
     };
-    let cx = context(app, &store, &principal, request_id);
+    let cx = context(app, &store, &principal, request_id, client);
     let cache_key = is_cacheable(spec.id).then(|| (routed.index, store.id, input.to_string()));
     if let Some(hit) = cache_key.as_ref().and_then(|k| app.caches.responses.get(epoch, k)) {
         return (principal, Ok(Reply::JsonBytes(hit.to_vec())));
@@ -273,7 +274,13 @@ pub(crate) async fn admit(
 }
 
 /// What a handler runs with.
-pub(crate) fn context(app: &App, store: &Arc<StoreView>, principal: &Principal, request_id: &str) -> Ctx {
+pub(crate) fn context(
+    app: &App,
+    store: &Arc<StoreView>,
+    principal: &Principal,
+    request_id: &str,
+    client: Option<std::net::IpAddr>,
+) -> Ctx {
     Ctx {
         db: app.db.clone(),
         tenant: app.tenant,
@@ -282,6 +289,7 @@ pub(crate) fn context(app: &App, store: &Arc<StoreView>, principal: &Principal, 
         settings: app.settings.clone(),
         host: app.host.clone(),
         request_id: request_id.to_owned(),
+        client,
     }
 }
 

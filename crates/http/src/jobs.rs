@@ -166,7 +166,7 @@ async fn execute(app: &App, op: &Claimed, request_id: &str) -> Outcome {
     }
     let mut input = op.input.clone();
     dispatch::bind_forced(spec.forced, &principal, &mut input);
-    let cx = dispatch::context(app, &store, &principal, request_id);
+    let cx = dispatch::context(app, &store, &principal, request_id, None);
     let guard = bulk::completion_guard(app.tenant, op, &app.jobs.node);
     let invoke = tokio::time::timeout(app.request_timeout, routed.op.invoke(&cx, input.clone()));
     let (result, guarded) = with_commit_guard(guard, AssertUnwindSafe(invoke).catch_unwind()).await;

@@ -7,6 +7,7 @@
 
 pub mod bulk;
 pub mod cache;
+pub mod client;
 pub mod dispatch;
 pub mod fields;
 pub mod jobs;
@@ -38,6 +39,8 @@ pub struct HttpConfig {
     pub bulk_body_limit: usize,
     /// Workers running queued operations in this process (0: this node only accepts).
     pub bulk_workers: usize,
+    /// Proxies whose `X-Forwarded-For` names the client (see [`client::address`]).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for HttpConfig {
@@ -48,6 +51,7 @@ impl Default for HttpConfig {
             magento_status_compat: false,
             bulk_body_limit: 16 * 1024 * 1024,
             bulk_workers: 2,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -70,6 +74,7 @@ pub struct App {
     pub caches: Caches,
     pub body_limit: usize,
     pub request_timeout: Duration,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// The read caches (see [`cache`]): store views by code, principals by token hash, and the
@@ -148,6 +153,7 @@ impl App {
             }),
             body_limit: config.body_limit,
             request_timeout: config.request_timeout,
+            trusted_proxies: config.trusted_proxies.clone(),
         })
     }
 
@@ -178,7 +184,7 @@ pub async fn serve(
     http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(app.request_timeout).keep_alive(true);
     tokio::pin!(shutdown);
     loop {
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(conn) => conn,
                 Err(e) => {
@@ -192,11 +198,12 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
+        let peer = client::Peer(peer.ip().to_canonical());
         let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
             let app = app.clone();
-            async move {
-                Ok::<_, std::convert::Infallible>(dispatch::dispatch_request(app, req.map(axum::body::Body::new)).await)
-            }
+            let mut req = req.map(axum::body::Body::new);
+            req.extensions_mut().insert(peer);
+            async move { Ok::<_, std::convert::Infallible>(dispatch::dispatch_request(app, req).await) }
         });
         let conn = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
         let conn = graceful.watch(conn);

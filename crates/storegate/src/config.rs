@@ -136,6 +136,11 @@ pub struct ServeArgs {
     /// Largest body of an `/rest/async/bulk/…` request in bytes. [default: 16777216]
     #[arg(long, env = "STOREGATE_BULK_BODY_LIMIT", value_name = "BYTES")]
     pub bulk_body_limit: Option<usize>,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (comma
+    /// separated). Rate limits and the sign-in lockout key on the client's address; without
+    /// this they see the proxy's. [default: none]
+    #[arg(long, env = "STOREGATE_TRUSTED_PROXIES", value_name = "IP,…", value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
 }
 
 /// The keys a `--config` TOML file may hold.
@@ -162,6 +167,7 @@ struct FileConfig {
     integration_bearer: Option<bool>,
     bulk_workers: Option<usize>,
     bulk_body_limit: Option<usize>,
+    trusted_proxies: Option<Vec<std::net::IpAddr>>,
     encryption_key: Option<Secret>,
     admin_user: Option<String>,
     admin_password: Option<Secret>,
@@ -191,6 +197,7 @@ pub struct Config {
     pub integration_bearer: bool,
     pub bulk_workers: usize,
     pub bulk_body_limit: usize,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub encryption_key: Option<Secret>,
     /// Admin created on first start (`STOREGATE_ADMIN_USER`). [default: admin]
     pub admin_user: String,
@@ -272,6 +279,7 @@ impl Config {
             integration_bearer: serve.integration_bearer.or(file.integration_bearer).unwrap_or(false),
             bulk_workers: serve.bulk_workers.or(file.bulk_workers).unwrap_or(2),
             bulk_body_limit: serve.bulk_body_limit.or(file.bulk_body_limit).unwrap_or(16 * 1024 * 1024),
+            trusted_proxies: serve.trusted_proxies.clone().or(file.trusted_proxies).unwrap_or_default(),
             encryption_key: storage.encryption_key.clone().or(file.encryption_key),
             admin_user,
             admin_password,

@@ -201,6 +201,7 @@ impl Application {
             magento_status_compat: config.magento_status_compat,
             bulk_body_limit: config.bulk_body_limit,
             bulk_workers: config.bulk_workers,
+            trusted_proxies: config.trusted_proxies.clone(),
         };
         let app = App::new(db.clone(), bootstrapped.tenant, settings(config, crypto.clone()), &http)
             .map_err(anyhow::Error::msg)?;

@@ -92,6 +92,12 @@ impl OpSpec {
         self.surface == Surface::Magento && self.method != Method::Get && self.group != CapabilityGroup::Auth
     }
 
+    /// Whether its answers carry credentials (sign-ins, the OAuth token exchange): those are
+    /// answered `Cache-Control: no-store`, errors included, so no cache keeps a token.
+    pub fn carries_credentials(&self) -> bool {
+        self.group == CapabilityGroup::Auth || self.surface == Surface::OAuth
+    }
+
     /// Reads are audited only for principals whose policy asks for it; writes and
     /// denials always.
     pub fn audits_success(&self) -> bool {

@@ -80,14 +80,26 @@ pub async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
 }
 
 pub async fn dispatch_request(app: Arc<App>, req: Request) -> Response {
-    let request_id = observe::request_id(req.headers());
-    let guarded = std::panic::AssertUnwindSafe(handle(app, req, &request_id)).catch_unwind().await;
+    // The server's id is always its own, so ids stay unique; a client's id is kept apart as
+    // a correlation id, on the log lines and echoed back.
+    let request_id = observe::new_request_id();
+    let correlation = observe::correlation_id(req.headers());
+    let span = match &correlation {
+        Some(c) => tracing::info_span!("request", correlation_id = %c),
+        None => tracing::Span::none(),
+    };
+    let work = tracing::Instrument::instrument(handle(app, req, &request_id), span);
+    let guarded = std::panic::AssertUnwindSafe(work).catch_unwind().await;
     let mut response = guarded.unwrap_or_else(|panic| panic_response(panic, &request_id));
-    // The id was checked to be visible ASCII, so the conversion cannot fail; it reuses the
-    // string's buffer instead of copying it.
+    let headers = response.headers_mut();
+    // The id is visible ASCII, so the conversion cannot fail; it reuses the string's buffer.
     if let Ok(v) = HeaderValue::from_maybe_shared(bytes::Bytes::from(request_id)) {
-        response.headers_mut().insert(observe::REQUEST_ID_HEADER, v);
+        headers.insert(observe::REQUEST_ID_HEADER, v);
     }
+    if let Some(v) = correlation.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        headers.insert(observe::CORRELATION_ID_HEADER, v);
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
 }
 
@@ -128,13 +140,18 @@ async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
         Err(e) => app.compat.status(e.code),
     };
     observe(&app, routed, &principal, status, started, request_id);
-    match outcome {
+    let mut response = match outcome {
         Ok(reply) => render::reply(match field_filter {
             Some(filter) => filter_reply(reply, &filter),
             None => reply,
         }),
         Err(e) => fail(&app, surface, &e, request_id, Some(spec.id)),
+    };
+    if spec.carries_credentials() {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     }
+    response
 }
 
 /// A finished request's metric and log line (probes, which arrive every few seconds, log

@@ -8,15 +8,19 @@ use storegate_db::Db;
 
 pub const REQUEST_ID_HEADER: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
 
-/// Echoes a valid incoming `X-Request-Id` (1–128 characters from a safe set), otherwise
-/// makes a fresh one.
-pub fn request_id(headers: &axum::http::HeaderMap) -> String {
-    headers
-        .get(&REQUEST_ID_HEADER)
+/// Where a client's own id for a request is echoed back (see [`correlation_id`]).
+pub const CORRELATION_ID_HEADER: axum::http::HeaderName = axum::http::HeaderName::from_static("x-correlation-id");
+
+/// A client's own id for its request (`X-Correlation-Id`, or `X-Request-Id` as many clients
+/// send it), if it is 1–128 characters from a safe set. It is logged and echoed beside the
+/// server's request id, never used as it: two clients may send the same one.
+pub fn correlation_id(headers: &axum::http::HeaderMap) -> Option<String> {
+    [&CORRELATION_ID_HEADER, &REQUEST_ID_HEADER]
+        .into_iter()
+        .find_map(|name| headers.get(name))
         .and_then(|v| v.to_str().ok())
         .filter(|v| is_valid_request_id(v))
         .map(str::to_owned)
-        .unwrap_or_else(new_request_id)
 }
 
 /// A process-unique id: a random per-process prefix and a counter, 32 hex characters like

@@ -40,6 +40,10 @@ pub fn reply(reply: Reply) -> Response {
             let ct =
                 HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
             r.headers_mut().insert(header::CONTENT_TYPE, ct);
+            // Stored files are served to browsers from the API's own origin: whatever one
+            // holds, it may run nothing and load nothing.
+            r.headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
             r
         }
     }

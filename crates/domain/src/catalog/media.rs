@@ -555,14 +555,14 @@ pub fn resolve(media_dir: &Path, file: &str) -> Option<PathBuf> {
     Some(product_root(media_dir).join(rel_path))
 }
 
-/// The content type a served file is answered with.
-pub fn content_type(file: &str) -> &'static str {
-    match file.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
-        Some("jpg" | "jpeg") => "image/jpeg",
+/// The content type a served file is answered with: what its bytes are, whatever its name
+/// says (a file named `.jpg` holding HTML must not be served as something a browser renders).
+pub fn content_type(bytes: &[u8]) -> &'static str {
+    match sniff(bytes) {
+        Some("jpg") => "image/jpeg",
         Some("png") => "image/png",
         Some("gif") => "image/gif",
         Some("webp") => "image/webp",
-        Some("svg") => "image/svg+xml",
         _ => "application/octet-stream",
     }
 }
@@ -585,7 +585,10 @@ pub async fn read(media_dir: &Path, file: &str) -> Result<Option<(Vec<u8>, &'sta
         _ => return Ok(None),
     }
     match tokio::fs::read(&real).await {
-        Ok(bytes) => Ok(Some((bytes, content_type(file)))),
+        Ok(bytes) => {
+            let content_type = content_type(&bytes);
+            Ok(Some((bytes, content_type)))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(ApiError::internal(format!("cannot read {}: {e}", real.display()))),
     }

@@ -589,7 +589,14 @@ async fn media_is_uploaded_served_and_removed() {
     let r = api.server.get(&format!("/media/catalog/product{file}"), None).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.headers()["content-security-policy"], "default-src 'none'; sandbox");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     assert_eq!(r.bytes().await.unwrap().as_ref(), PNG_BYTES);
+    // A file's type is what its bytes are, not what its name claims: HTML dropped into the
+    // media directory under an image's name is not served as anything a browser renders.
+    std::fs::write(api.media_path("/f/r/page.png"), "<html><script>alert(1)</script></html>").unwrap();
+    let r = api.server.get("/media/catalog/product/f/r/page.png", None).await;
+    assert_eq!(r.headers()["content-type"], "application/octet-stream");
 
     // The gallery is part of the product, and the roles set its image attributes.
     let (_, p) = api.get("/rest/V1/products/PIC").await;

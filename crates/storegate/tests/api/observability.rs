@@ -18,16 +18,48 @@ async fn health_ready_and_metrics() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn request_ids_are_echoed_when_valid_and_made_otherwise() {
+async fn request_ids_are_the_servers_own_and_a_clients_id_is_a_correlation_id() {
     let server = TestServer::start().await;
-    let r = server.client.get(server.url("/health")).header("X-Request-Id", "abc-123.def:4").send().await.unwrap();
-    assert_eq!(r.headers()["x-request-id"], "abc-123.def:4");
+    // Two requests carrying the same client id get two different request ids; the client's
+    // id comes back as the correlation id.
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let r = server.client.get(server.url("/health")).header("X-Request-Id", "abc-123.def:4").send().await.unwrap();
+        let id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert_ne!(id, "abc-123.def:4");
+        assert_eq!(id.len(), 32);
+        assert_eq!(r.headers()["x-correlation-id"], "abc-123.def:4");
+        ids.push(id);
+    }
+    assert_ne!(ids[0], ids[1]);
+    let r = server.client.get(server.url("/health")).header("X-Correlation-Id", "job-7").send().await.unwrap();
+    assert_eq!(r.headers()["x-correlation-id"], "job-7");
+    // An id that is not visible, safe text is not echoed anywhere.
     let r = server.client.get(server.url("/health")).header("X-Request-Id", "bad id with spaces").send().await.unwrap();
-    let id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
-    assert_ne!(id, "bad id with spaces");
-    assert_eq!(id.len(), 32);
+    assert_eq!(r.headers()["x-request-id"].len(), 32);
+    assert!(r.headers().get("x-correlation-id").is_none());
     let long = "a".repeat(200);
     let r = server.client.get(server.url("/nowhere")).header("X-Request-Id", &long).send().await.unwrap();
     assert_eq!(r.status(), 404);
     assert_ne!(r.headers()["x-request-id"], long.as_str());
+    assert!(r.headers().get("x-correlation-id").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_answer_is_nosniff_and_credentials_are_never_cached() {
+    let server = TestServer::start().await;
+    for path in ["/health", "/rest/V1/products/none", "/nowhere", "/rest/schema"] {
+        let r = server.get(path, None).await;
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{path}");
+    }
+    // A token, and a refused sign-in, are both no-store.
+    for password in [crate::helpers::ADMIN_PASSWORD, "wrong-password1"] {
+        let r = server.token_for("admin", password).await;
+        assert_eq!(r.headers()["cache-control"], "no-store", "{}", r.status());
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    }
+    // Ordinary reads are left to the client.
+    let token = server.admin_token().await;
+    let r = server.get("/rest/V1/store/storeViews", Some(&token)).await;
+    assert!(r.headers().get("cache-control").is_none());
 }

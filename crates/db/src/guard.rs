@@ -75,3 +75,33 @@ pub(crate) fn before_commit() -> BeforeCommit {
 pub(crate) fn refused() {
     let _ = GUARD.try_with(|g| *g.borrow_mut() = State::Refused);
 }
+
+tokio::task_local! {
+    static JOURNAL: RefCell<Option<Query>>;
+}
+
+/// Runs `job` with `entry` journaled by its first commit: the statement runs inside that
+/// transaction, just before COMMIT, so the write and its journal entry are committed together
+/// or not at all. Answers whether a transaction committed it.
+///
+/// The dispatcher journals a write's audit row this way: a crash after the write's commit
+/// cannot lose the row, whatever happens before the answer is recorded.
+pub async fn with_commit_journal<F: Future>(entry: Query, job: F) -> (F::Output, bool) {
+    JOURNAL
+        .scope(RefCell::new(Some(entry)), async {
+            let output = job.await;
+            let committed = JOURNAL.with(|j| j.borrow().is_none());
+            (output, committed)
+        })
+        .await
+}
+
+/// The journal statement the next commit on this task must run, taken so it runs once.
+pub(crate) fn journal_entry() -> Option<Query> {
+    JOURNAL.try_with(|j| j.borrow_mut().take()).ok().flatten()
+}
+
+/// A commit that failed after taking the entry puts it back: nothing was journaled.
+pub(crate) fn restore_journal_entry(entry: Query) {
+    let _ = JOURNAL.try_with(|j| *j.borrow_mut() = Some(entry));
+}

@@ -445,10 +445,23 @@ impl Tx {
                 }
             },
         }
-        match self.inner {
+        let journal = guard::journal_entry();
+        if let Some(entry) = &journal
+            && let Err(e) = self.execute(entry.clone()).await
+        {
+            // A write whose audit row cannot be journaled is not committed.
+            guard::restore_journal_entry(entry.clone());
+            let _ = self.rollback().await;
+            return Err(e);
+        }
+        let committed = match self.inner {
             TxInner::Sqlite(tx) => tx.commit(),
             TxInner::Postgres(tx) => tx.commit().await,
+        };
+        if let (Err(_), Some(entry)) = (&committed, journal) {
+            guard::restore_journal_entry(entry);
         }
+        committed
     }
 
     async fn refuse(self) -> DbError {

@@ -3,7 +3,7 @@
 //! sentence is rendered from declared fields only, and passwords are never declared.
 
 use crate::{StorageResult, clock};
-use storegate_db::{Exec, sql};
+use storegate_db::{Db, Exec, Query, sql};
 use storegate_types::principal::PrincipalRef;
 use storegate_types::{ApiError, TenantId};
 
@@ -31,28 +31,82 @@ pub struct AuditRecord {
 }
 
 pub async fn append(ex: &mut impl Exec, entry: &AuditEntry) -> Result<(), ApiError> {
-    ex.execute(sql!(
-        "INSERT INTO audit_log (at, tenant_id, request_id, channel, principal_kind, principal_id, principal_name, \
-         operation_id, store_code, target, decision, reason, status, sentence) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        clock::now_text(),
-        entry.tenant.map(|t| t.0),
+    ex.execute(insert("audit_log", entry)).await.storage().map(|_| ())
+}
+
+/// The statement that journals `entry` inside the transaction of the write it describes (see
+/// `storegate_db::guard::with_commit_journal`), until [`settle`] or [`recover`] moves it.
+pub fn journal(entry: &AuditEntry) -> Query {
+    insert("audit_journal", entry)
+}
+
+/// Writes a finished call's audit row. When its journal entry was committed with the write,
+/// the entry is replaced in the same transaction, so exactly one row remains either way.
+pub async fn settle(db: &Db, entry: &AuditEntry, journaled: bool) -> Result<(), ApiError> {
+    if !journaled {
+        return append(&mut db.clone(), entry).await;
+    }
+    let mut tx = db.begin().await.storage()?;
+    append(&mut tx, entry).await?;
+    tx.execute(sql!(
+        "DELETE FROM audit_journal WHERE request_id = $1 AND operation_id = $2",
         entry.request_id.clone(),
-        entry.channel,
-        entry.principal.kind,
-        entry.principal.id,
-        entry.principal.name.clone(),
-        entry.operation_id.clone(),
-        entry.store_code.clone(),
-        entry.target.clone(),
-        if entry.allowed { "allowed" } else { "denied" },
-        entry.reason.clone(),
-        entry.status,
-        entry.sentence.clone()
+        entry.operation_id.clone()
     ))
     .await
-    .storage()
-    .map(|_| ())
+    .storage()?;
+    tx.commit().await.storage()
+}
+
+/// Moves journal entries older than `age` into the audit log: writes whose process stopped
+/// (a crash, a kill) after committing them and before recording their answer. Their sentence
+/// is rendered from the input alone and their reason says so. Only old entries are moved, so
+/// a write still running on another node is left to settle itself.
+pub async fn recover(db: &Db, age: std::time::Duration) -> Result<u64, ApiError> {
+    let before = clock::format(clock::now() - age);
+    let mut tx = db.begin().await.storage()?;
+    let moved = tx
+        .execute(sql!(
+            "INSERT INTO audit_log (at, tenant_id, request_id, channel, principal_kind, principal_id, principal_name, \
+             operation_id, store_code, target, decision, reason, status, sentence) \
+             SELECT at, tenant_id, request_id, channel, principal_kind, principal_id, principal_name, operation_id, \
+             store_code, target, decision, $2, status, sentence FROM audit_journal WHERE at < $1 ORDER BY id",
+            before.clone(),
+            RECOVERED
+        ))
+        .await
+        .storage()?;
+    if moved > 0 {
+        tx.execute(sql!("DELETE FROM audit_journal WHERE at < $1", before)).await.storage()?;
+    }
+    tx.commit().await.storage()?;
+    Ok(moved)
+}
+
+/// The reason on a recovered row.
+pub const RECOVERED: &str = "the write was committed, and the server stopped before it recorded the answer";
+
+fn insert(table: &'static str, entry: &AuditEntry) -> Query {
+    let sql = format!(
+        "INSERT INTO {table} (at, tenant_id, request_id, channel, principal_kind, principal_id, principal_name, \
+         operation_id, store_code, target, decision, reason, status, sentence) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    );
+    Query::new(sql)
+        .bind(clock::now_text())
+        .bind(entry.tenant.map(|t| t.0))
+        .bind(entry.request_id.clone())
+        .bind(entry.channel)
+        .bind(entry.principal.kind)
+        .bind(entry.principal.id)
+        .bind(entry.principal.name.clone())
+        .bind(entry.operation_id.clone())
+        .bind(entry.store_code.clone())
+        .bind(entry.target.clone())
+        .bind(if entry.allowed { "allowed" } else { "denied" })
+        .bind(entry.reason.clone())
+        .bind(entry.status)
+        .bind(entry.sentence.clone())
 }
 
 /// The newest `limit` entries, oldest first, optionally only those after id `after`.

@@ -249,16 +249,23 @@ async fn run(
     }
     // Only audited operations need their input after the call.
     let (call_input, kept_input) = if spec.audits_success() { (input.clone(), input) } else { (input, Value::Null) };
-    let result = if spec.surface == Surface::System {
-        // Probes answer at once (readiness bounds its own database check).
-        op.invoke(&cx, call_input).await
-    } else {
-        match tokio::time::timeout(app.request_timeout, op.invoke(&cx, call_input)).await {
-            Ok(r) => r,
-            Err(_) => Err(ApiError::new(ErrorCode::Timeout)),
+    let call = async {
+        if spec.surface == Surface::System {
+            // Probes answer at once (readiness bounds its own database check).
+            op.invoke(&cx, call_input).await
+        } else {
+            match tokio::time::timeout(app.request_timeout, op.invoke(&cx, call_input)).await {
+                Ok(r) => r,
+                Err(_) => Err(ApiError::new(ErrorCode::Timeout)),
+            }
         }
     };
-    audit.record(&kept_input, result.as_ref().map(Reply::as_json)).await;
+    // A write's audit row is journaled in the write's own transaction, then settled here.
+    let (result, journaled) = match audit.journal(&kept_input) {
+        Some(entry) => storegate_db::guard::with_commit_journal(entry, call).await,
+        None => (call.await, false),
+    };
+    audit.settle(&kept_input, result.as_ref().map(Reply::as_json), journaled).await;
     if let (Some(key), Ok(Reply::JsonBytes(body))) = (cache_key, &result) {
         app.caches.responses.put(epoch, key, Arc::from(body.as_slice()), body.len());
     }
@@ -595,10 +602,35 @@ pub(crate) struct Audit<'a> {
 
 impl Audit<'_> {
     pub async fn record(&self, input: &Value, outcome: Result<Option<&Value>, &ApiError>) {
+        self.settle(input, outcome, false).await;
+    }
+
+    /// Writes the row of a finished call; `journaled` says its journal entry (see
+    /// [`Audit::journal`]) was committed with the write and is to be replaced.
+    pub async fn settle(&self, input: &Value, outcome: Result<Option<&Value>, &ApiError>, journaled: bool) {
+        let Some(mut entry) = self.entry(input, outcome) else { return };
+        if journaled && let Some(reason) = entry.reason.as_mut().filter(|_| outcome.is_err()) {
+            // It failed after its transaction committed (a timeout, a later step).
+            reason.push_str(" (its changes were committed before it failed)");
+        }
+        if let Err(e) = audit::settle(&self.app.db, &entry, journaled).await {
+            // An audit failure must not turn a completed write into an error, but it is loud.
+            tracing::error!(request_id = self.request_id, operation = entry.operation_id, error = %e, "audit write failed");
+        }
+    }
+
+    /// The statement journaling this write's audit row inside the write's own transaction,
+    /// its sentence rendered from the input alone, for a write audited on success.
+    pub fn journal(&self, input: &Value) -> Option<storegate_db::Query> {
+        self.op.spec().audits_success().then(|| self.entry(input, Ok(None))).flatten().map(|e| audit::journal(&e))
+    }
+
+    /// The audit row of this call, or `None` when the operation is not audited.
+    fn entry(&self, input: &Value, outcome: Result<Option<&Value>, &ApiError>) -> Option<AuditEntry> {
         let spec = self.op.spec();
         let denied = !self.decision.allowed;
         if !denied && !spec.audits_success() {
-            return;
+            return None;
         }
         let who = self.principal.reference();
         let store = self.store.code.clone();
@@ -619,28 +651,30 @@ impl Audit<'_> {
                 Some(e.message()),
             ),
         };
-        self.append(target, status, sentence, reason).await;
+        Some(self.row(target, status, sentence, reason))
     }
 
     /// Writes one audit row for this operation, its principal and store view.
     pub async fn append(&self, target: Option<String>, status: u16, sentence: String, reason: Option<String>) {
-        let spec = self.op.spec();
-        let entry = AuditEntry {
+        let entry = self.row(target, status, sentence, reason);
+        if let Err(e) = audit::append(&mut self.app.db.clone(), &entry).await {
+            tracing::error!(request_id = self.request_id, operation = entry.operation_id, error = %e, "audit write failed");
+        }
+    }
+
+    fn row(&self, target: Option<String>, status: u16, sentence: String, reason: Option<String>) -> AuditEntry {
+        AuditEntry {
             tenant: Some(self.app.tenant),
             request_id: self.request_id.to_owned(),
             channel: self.channel,
             principal: self.principal.reference(),
-            operation_id: spec.id.to_owned(),
+            operation_id: self.op.spec().id.to_owned(),
             store_code: Some(self.store.code.clone()),
             target,
             allowed: self.decision.allowed,
             reason,
             status,
             sentence,
-        };
-        // An audit failure must not turn a completed write into an error, but it is loud.
-        if let Err(e) = audit::append(&mut self.app.db.clone(), &entry).await {
-            tracing::error!(request_id = self.request_id, operation = spec.id, error = %e, "audit write failed");
         }
     }
 }

@@ -169,7 +169,14 @@ async fn execute(app: &App, op: &Claimed, request_id: &str) -> Outcome {
     let cx = dispatch::context(app, &store, &principal, request_id, None);
     let guard = bulk::completion_guard(app.tenant, op, &app.jobs.node);
     let invoke = tokio::time::timeout(app.request_timeout, routed.op.invoke(&cx, input.clone()));
-    let (result, guarded) = with_commit_guard(guard, AssertUnwindSafe(invoke).catch_unwind()).await;
+    let invoke = AssertUnwindSafe(invoke).catch_unwind();
+    let ((result, journaled), guarded) = match audit.journal(&input) {
+        Some(entry) => with_commit_guard(guard, storegate_db::guard::with_commit_journal(entry, invoke)).await,
+        None => {
+            let (result, guarded) = with_commit_guard(guard, invoke).await;
+            ((result, false), guarded)
+        }
+    };
     let result = match result {
         Ok(Ok(result)) => result,
         Ok(Err(_)) => Err(ApiError::new(ErrorCode::Timeout)),
@@ -182,7 +189,7 @@ async fn execute(app: &App, op: &Claimed, request_id: &str) -> Outcome {
         }
     };
     let output = result.as_ref().ok().and_then(Reply::to_json);
-    audit.record(&input, result.as_ref().map(|_| output.as_ref())).await;
+    audit.settle(&input, result.as_ref().map(|_| output.as_ref()), journaled).await;
     match (result, guarded) {
         (_, GuardOutcome::Refused) => Outcome::LeaseLost,
         (Ok(_), GuardOutcome::Applied) => Outcome::Applied(output),

@@ -177,6 +177,7 @@ pub async fn serve(
     observe::start_upkeep();
     let app = Arc::new(app);
     let _workers = jobs::start(app.clone());
+    let recovery = tokio::spawn(recover_audit_journal(app.clone()));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     // Headers must arrive within the request timeout: a slow client (slowloris) cannot
@@ -215,7 +216,25 @@ pub async fn serve(
     }
     drop(listener);
     graceful.shutdown().await;
+    recovery.abort();
     Ok(())
+}
+
+/// Every minute, moves into the audit log the journaled rows of writes whose process
+/// stopped before recording their answer (see `storegate_domain::audit::recover`). Only rows
+/// older than any request may run are taken, so nodes sharing a database never take each
+/// other's writes in flight.
+async fn recover_audit_journal(app: Arc<App>) {
+    let age = (app.request_timeout * 2).max(Duration::from_secs(60));
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match storegate_domain::audit::recover(&app.db, age).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(rows = n, "recovered audit rows of writes whose answer was never recorded"),
+            Err(e) => tracing::debug!(error = %e, "audit journal recovery did not run"),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -290,8 +290,15 @@ pub(crate) async fn admit(
     let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant);
     if !decision.allowed {
         let error = decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
-        let audit = Audit { app, channel: "rest", op, request_id, principal: &principal, store, decision: &decision };
-        audit.record(&Value::Null, Err(&error)).await;
+        if principal == Principal::Anonymous {
+            // Counted and written in batches: an anonymous flood must not become a write flood.
+            let status = app.compat.status(error.code);
+            app.denials.note(spec.id, spec.summary, &store.code, status, &decision.reason, request_id);
+        } else {
+            let audit =
+                Audit { app, channel: "rest", op, request_id, principal: &principal, store, decision: &decision };
+            audit.record(&Value::Null, Err(&error)).await;
+        }
         return (principal, Err(error));
     }
     (principal, Ok(decision))

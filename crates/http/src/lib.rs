@@ -8,6 +8,7 @@
 pub mod bulk;
 pub mod cache;
 pub mod client;
+pub mod denials;
 pub mod dispatch;
 pub mod fields;
 pub mod jobs;
@@ -41,6 +42,8 @@ pub struct HttpConfig {
     pub bulk_workers: usize,
     /// Proxies whose `X-Forwarded-For` names the client (see [`client::address`]).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How often anonymous denials, counted in memory, are written to the audit log.
+    pub denial_flush: Duration,
 }
 
 impl Default for HttpConfig {
@@ -52,6 +55,7 @@ impl Default for HttpConfig {
             bulk_body_limit: 16 * 1024 * 1024,
             bulk_workers: 2,
             trusted_proxies: Vec::new(),
+            denial_flush: Duration::from_secs(10),
         }
     }
 }
@@ -75,6 +79,8 @@ pub struct App {
     pub body_limit: usize,
     pub request_timeout: Duration,
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub denials: denials::Denials,
+    pub denial_flush: Duration,
 }
 
 /// The read caches (see [`cache`]): store views by code, principals by token hash, and the
@@ -154,6 +160,8 @@ impl App {
             body_limit: config.body_limit,
             request_timeout: config.request_timeout,
             trusted_proxies: config.trusted_proxies.clone(),
+            denials: denials::Denials::default(),
+            denial_flush: config.denial_flush,
         })
     }
 
@@ -178,6 +186,7 @@ pub async fn serve(
     let app = Arc::new(app);
     let _workers = jobs::start(app.clone());
     let recovery = tokio::spawn(recover_audit_journal(app.clone()));
+    let denials = tokio::spawn(flush_denials(app.clone()));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     // Headers must arrive within the request timeout: a slow client (slowloris) cannot
@@ -217,7 +226,19 @@ pub async fn serve(
     drop(listener);
     graceful.shutdown().await;
     recovery.abort();
+    denials.abort();
+    app.denials.flush(&app.db, app.tenant).await;
     Ok(())
+}
+
+/// Writes the anonymous denials counted since the last tick (see [`denials`]).
+async fn flush_denials(app: Arc<App>) {
+    let mut tick = tokio::time::interval(app.denial_flush);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        app.denials.flush(&app.db, app.tenant).await;
+    }
 }
 
 /// Every minute, moves into the audit log the journaled rows of writes whose process

@@ -141,6 +141,10 @@ pub struct ServeArgs {
     /// this they see the proxy's. [default: none]
     #[arg(long, env = "STOREGATE_TRUSTED_PROXIES", value_name = "IP,…", value_delimiter = ',')]
     pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    /// How often anonymous denials, counted in memory, are written to the audit log as one
+    /// row per operation and reason, e.g. `10s`. [default: 10s]
+    #[arg(long, env = "STOREGATE_ANONYMOUS_DENIAL_FLUSH", value_name = "DURATION", value_parser = parse_duration)]
+    pub anonymous_denial_flush: Option<Duration>,
 }
 
 /// The keys a `--config` TOML file may hold.
@@ -168,6 +172,7 @@ struct FileConfig {
     bulk_workers: Option<usize>,
     bulk_body_limit: Option<usize>,
     trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    anonymous_denial_flush: Option<String>,
     encryption_key: Option<Secret>,
     admin_user: Option<String>,
     admin_password: Option<Secret>,
@@ -198,6 +203,7 @@ pub struct Config {
     pub bulk_workers: usize,
     pub bulk_body_limit: usize,
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub anonymous_denial_flush: Duration,
     pub encryption_key: Option<Secret>,
     /// Admin created on first start (`STOREGATE_ADMIN_USER`). [default: admin]
     pub admin_user: String,
@@ -280,6 +286,12 @@ impl Config {
             bulk_workers: serve.bulk_workers.or(file.bulk_workers).unwrap_or(2),
             bulk_body_limit: serve.bulk_body_limit.or(file.bulk_body_limit).unwrap_or(16 * 1024 * 1024),
             trusted_proxies: serve.trusted_proxies.clone().or(file.trusted_proxies).unwrap_or_default(),
+            anonymous_denial_flush: duration(
+                serve.anonymous_denial_flush,
+                &file.anonymous_denial_flush,
+                "anonymous_denial_flush",
+                Duration::from_secs(10),
+            )?,
             encryption_key: storage.encryption_key.clone().or(file.encryption_key),
             admin_user,
             admin_password,
@@ -291,6 +303,9 @@ impl Config {
     fn validate(&self) -> anyhow::Result<()> {
         if self.body_limit < 1024 {
             bail!("body_limit must be at least 1024 bytes");
+        }
+        if self.anonymous_denial_flush.is_zero() {
+            bail!("anonymous_denial_flush must be longer than zero");
         }
         if self.bulk_body_limit < self.body_limit {
             bail!("bulk_body_limit must be at least body_limit");
@@ -353,13 +368,14 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let n: u64 = number.parse().map_err(|_| format!("\"{text}\" is not a duration like 90s, 30m or 4h"))?;
-    let seconds = match unit.trim() {
-        "" | "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
+    let scale = match unit.trim() {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
         other => return Err(format!("unknown duration unit \"{other}\" (use s, m, h or d)")),
     };
+    let seconds = n.checked_mul(scale).ok_or_else(|| format!("\"{text}\" is too long a duration"))?;
     Ok(Duration::from_secs(seconds))
 }
 

@@ -202,6 +202,7 @@ impl Application {
             bulk_body_limit: config.bulk_body_limit,
             bulk_workers: config.bulk_workers,
             trusted_proxies: config.trusted_proxies.clone(),
+            denial_flush: config.anonymous_denial_flush,
         };
         let app = App::new(db.clone(), bootstrapped.tenant, settings(config, crypto.clone()), &http)
             .map_err(anyhow::Error::msg)?;

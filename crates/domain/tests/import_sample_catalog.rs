@@ -42,12 +42,19 @@ const CATEGORY_FILES: &[&str] = &[
     "DownloadableSampleData/fixtures/categories.csv",
 ];
 
-/// The Luma data, or `None` after a SKIPPED line when this machine does not have it.
+/// The Luma data, or `None` after a SKIPPED line when this machine does not have it (a
+/// failure where `STOREGATE_REQUIRE_SAMPLE_DATA` is set, as in CI).
 fn luma(test: &str) -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/luma");
     if dir.is_dir() {
         return Some(dir);
     }
+    // CI has the data beside the clone and sets this, so there a missing copy is a failure.
+    assert!(
+        std::env::var("STOREGATE_REQUIRE_SAMPLE_DATA").is_err(),
+        "{test}: STOREGATE_REQUIRE_SAMPLE_DATA is set but the sample data is not at {}",
+        dir.display()
+    );
     let _ = writeln!(std::io::stderr(), "SKIPPED {test}: sample data not found at {}", dir.display());
     None
 }

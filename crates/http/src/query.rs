@@ -24,7 +24,12 @@ pub fn parse(query: &str) -> Result<Value, QueryError> {
         let path = split_key(&key)?;
         insert(&mut root, &path, Value::String(value))?;
     }
-    Ok(normalise(root))
+    // The root stays an object whatever its keys (`?0=a` names a parameter "0"); only nested
+    // objects of indices become arrays.
+    match root {
+        Value::Object(map) => Ok(Value::Object(map.into_iter().map(|(k, v)| (k, normalise(v))).collect())),
+        other => Ok(other),
+    }
 }
 
 fn decode(s: &str) -> Result<String, QueryError> {

@@ -123,6 +123,15 @@ fn query_string() -> impl Strategy<Value = String> {
     })
 }
 
+/// How many strings a parsed query holds, at any depth.
+fn leaves(value: &serde_json::Value) -> usize {
+    match value {
+        serde_json::Value::Object(map) => map.values().map(leaves).sum(),
+        serde_json::Value::Array(items) => items.iter().map(leaves).sum(),
+        _ => 1,
+    }
+}
+
 fn attributes(code: &str) -> Option<FieldKind> {
     (code == "color").then_some(FieldKind::Text)
 }
@@ -132,7 +141,24 @@ proptest! {
 
     #[test]
     fn any_query_string_parses_or_is_refused(raw in any::<String>()) {
-        let _ = storegate_http::query::parse(&raw);
+        match storegate_http::query::parse(&raw) {
+            // Parsed: an object holding no more values than the string has pairs.
+            Ok(value) => {
+                prop_assert!(value.is_object(), "{value}");
+                let pairs = raw.split('&').filter(|p| !p.is_empty()).count();
+                prop_assert!(leaves(&value) <= pairs, "{} values from {pairs} pairs: {value}", leaves(&value));
+            }
+            Err(e) => prop_assert!(!e.0.is_empty(), "a refusal without a reason"),
+        }
+    }
+
+    #[test]
+    fn plain_pairs_come_back_exactly(pairs in proptest::collection::btree_map("[a-z]{1,8}", any::<String>(), 0..20)) {
+        let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encoded(v, true))).collect();
+        let parsed = storegate_http::query::parse(&query.join("&")).expect("encoded pairs parse");
+        let expected: serde_json::Map<String, serde_json::Value> =
+            pairs.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
+        prop_assert_eq!(parsed, serde_json::Value::Object(expected));
     }
 
     #[test]

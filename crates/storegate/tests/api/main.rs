@@ -25,6 +25,7 @@ mod fuzz_bodies;
 mod fuzz_paths;
 mod helpers;
 mod hostile;
+mod hostile_load;
 mod import;
 mod integrations;
 mod inventory;

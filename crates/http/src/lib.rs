@@ -15,6 +15,7 @@ pub mod observe;
 pub mod query;
 pub mod render;
 pub mod routes;
+pub mod throttle;
 
 use axum::Router;
 use render::StatusCompat;
@@ -41,6 +42,14 @@ pub struct HttpConfig {
     pub bulk_workers: usize,
     /// Proxies whose `X-Forwarded-For` names the client (see [`client::address`]).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The quotas of the rate limiter (see [`throttle`]).
+    pub rates: throttle::Rates,
+    /// Redis shared by every node for rate limits; this process alone when unset.
+    pub redis: Option<throttle::RedisConfig>,
+    /// Whether anonymous callers may queue operations through `/rest/async/…`.
+    pub anonymous_bulk: bool,
+    /// Most operations one anonymous or customer request may queue.
+    pub bulk_caller_max: usize,
 }
 
 impl Default for HttpConfig {
@@ -52,6 +61,10 @@ impl Default for HttpConfig {
             bulk_body_limit: 16 * 1024 * 1024,
             bulk_workers: 2,
             trusted_proxies: Vec::new(),
+            rates: throttle::Rates::default(),
+            redis: None,
+            anonymous_bulk: false,
+            bulk_caller_max: 10,
         }
     }
 }
@@ -75,6 +88,10 @@ pub struct App {
     pub body_limit: usize,
     pub request_timeout: Duration,
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The one rate limiter (per address, per account, per cart, per queued-work caller).
+    pub throttle: throttle::Throttle,
+    pub anonymous_bulk: bool,
+    pub bulk_caller_max: usize,
 }
 
 /// The read caches (see [`cache`]): store views by code, principals by token hash, and the
@@ -154,6 +171,9 @@ impl App {
             body_limit: config.body_limit,
             request_timeout: config.request_timeout,
             trusted_proxies: config.trusted_proxies.clone(),
+            throttle: throttle::Throttle::new(config.rates.clone(), config.redis.clone())?,
+            anonymous_bulk: config.anonymous_bulk,
+            bulk_caller_max: config.bulk_caller_max,
         })
     }
 

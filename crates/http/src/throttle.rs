@@ -201,7 +201,12 @@ pub fn retry_after_of(e: &ApiError) -> Option<u64> {
     }
 }
 
-type Keyed = RateLimiter<String, governor::state::keyed::DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
+type Keyed = RateLimiter<
+    String,
+    governor::state::keyed::DefaultKeyedStateStore<String>,
+    DefaultClock,
+    StateInformationMiddleware,
+>;
 
 /// How limits are counted.
 pub struct Throttle {
@@ -519,11 +524,15 @@ mod tests {
             assert_eq!(v.0[0].remaining, remaining);
         }
         let mut v = Verdicts::default();
-        let refusal = t.check_fields(&limits, &cart("a"), &mut v).await.expect_err("the fourth is refused, whatever the case");
+        let refusal =
+            t.check_fields(&limits, &cart("a"), &mut v).await.expect_err("the fourth is refused, whatever the case");
         assert_eq!(retry_after_of(&refusal), Some(20));
         assert_eq!(v.state_header().unwrap(), "\"coupon-per-cart\";r=0;t=60");
         assert_eq!(v.policy_header().unwrap(), "\"coupon-per-cart\";q=3;w=60");
-        assert!(t.check_fields(&limits, &cart("b"), &mut Verdicts::default()).await.is_ok(), "another cart counts apart");
+        assert!(
+            t.check_fields(&limits, &cart("b"), &mut Verdicts::default()).await.is_ok(),
+            "another cart counts apart"
+        );
         // Address limits ignore field limits and the other way round.
         assert!(t.check_address(&limits, None, &mut Verdicts::default()).await.is_ok());
     }

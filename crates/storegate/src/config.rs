@@ -370,10 +370,9 @@ impl Config {
             },
             bulk_caller_max: serve.bulk_caller_max.or(file.bulk_caller_max).unwrap_or(10),
             password_hashers: serve.password_hashers.or(file.password_hashers).unwrap_or_else(default_hashers),
-            password_queue: serve
-                .password_queue
-                .or(file.password_queue)
-                .unwrap_or_else(|| 32 * serve.password_hashers.or(file.password_hashers).unwrap_or_else(default_hashers)),
+            password_queue: serve.password_queue.or(file.password_queue).unwrap_or_else(|| {
+                32 * serve.password_hashers.or(file.password_hashers).unwrap_or_else(default_hashers)
+            }),
             encryption_key: storage.encryption_key.clone().or(file.encryption_key),
             admin_user,
             admin_password,
@@ -451,13 +450,48 @@ impl Config {
 fn rates(serve: &ServeArgs, file: &FileConfig) -> anyhow::Result<Rates> {
     let mut rates = Rates::default();
     let settings = [
-        (Policy::SignInPerAddress, serve.rate_sign_in_per_address, &file.rate_sign_in_per_address, "rate_sign_in_per_address"),
-        (Policy::SignInPerAccount, serve.rate_sign_in_per_account, &file.rate_sign_in_per_account, "rate_sign_in_per_account"),
-        (Policy::PasswordResetPerAddress, serve.rate_password_reset_per_address, &file.rate_password_reset_per_address, "rate_password_reset_per_address"),
-        (Policy::PasswordResetPerAccount, serve.rate_password_reset_per_account, &file.rate_password_reset_per_account, "rate_password_reset_per_account"),
-        (Policy::RegistrationPerAddress, serve.rate_registration_per_address, &file.rate_registration_per_address, "rate_registration_per_address"),
-        (Policy::GuestCartPerAddress, serve.rate_guest_cart_per_address, &file.rate_guest_cart_per_address, "rate_guest_cart_per_address"),
-        (Policy::CouponPerAddress, serve.rate_coupon_per_address, &file.rate_coupon_per_address, "rate_coupon_per_address"),
+        (
+            Policy::SignInPerAddress,
+            serve.rate_sign_in_per_address,
+            &file.rate_sign_in_per_address,
+            "rate_sign_in_per_address",
+        ),
+        (
+            Policy::SignInPerAccount,
+            serve.rate_sign_in_per_account,
+            &file.rate_sign_in_per_account,
+            "rate_sign_in_per_account",
+        ),
+        (
+            Policy::PasswordResetPerAddress,
+            serve.rate_password_reset_per_address,
+            &file.rate_password_reset_per_address,
+            "rate_password_reset_per_address",
+        ),
+        (
+            Policy::PasswordResetPerAccount,
+            serve.rate_password_reset_per_account,
+            &file.rate_password_reset_per_account,
+            "rate_password_reset_per_account",
+        ),
+        (
+            Policy::RegistrationPerAddress,
+            serve.rate_registration_per_address,
+            &file.rate_registration_per_address,
+            "rate_registration_per_address",
+        ),
+        (
+            Policy::GuestCartPerAddress,
+            serve.rate_guest_cart_per_address,
+            &file.rate_guest_cart_per_address,
+            "rate_guest_cart_per_address",
+        ),
+        (
+            Policy::CouponPerAddress,
+            serve.rate_coupon_per_address,
+            &file.rate_coupon_per_address,
+            "rate_coupon_per_address",
+        ),
         (Policy::CouponPerCart, serve.rate_coupon_per_cart, &file.rate_coupon_per_cart, "rate_coupon_per_cart"),
         (Policy::QueuedPerCaller, serve.rate_queued_per_caller, &file.rate_queued_per_caller, "rate_queued_per_caller"),
     ];

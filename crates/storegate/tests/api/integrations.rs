@@ -432,7 +432,10 @@ async fn a_bad_signature_spends_no_nonce() {
     assert_eq!(nonces().await, before + 1);
     // The genuine nonce is now spent: replay protection still holds.
     let (status, body) = signed(&server, Method::GET, path, &genuine, None).await;
-    assert_eq!((status, body["message"].as_str()), (401, Some("The nonce is already being used by the consumer with ID %1")));
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (401, Some("The nonce is already being used by the consumer with ID %1"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

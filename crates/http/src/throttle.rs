@@ -105,7 +105,7 @@ impl Default for Rates {
             (Policy::SignInPerAddress, per(30, 60)),
             (Policy::SignInPerAccount, per(10, 60)),
             (Policy::PasswordResetPerAddress, per(20, 3600)),
-            (Policy::PasswordResetPerAccount, per(5, 3600)),
+            (Policy::PasswordResetPerAccount, per(10, 3600)),
             (Policy::RegistrationPerAddress, per(20, 3600)),
             (Policy::GuestCartPerAddress, per(60, 60)),
             (Policy::CouponPerAddress, per(10, 60)),

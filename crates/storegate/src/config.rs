@@ -152,7 +152,7 @@ pub struct ServeArgs {
     /// Password reset requests and resets per client address: `N/m`, `N/h`, `N/15m` or `off`. [default: 20/h]
     #[arg(long, env = "STOREGATE_RATE_PASSWORD_RESET_PER_ADDRESS", value_name = "RATE")]
     pub rate_password_reset_per_address: Option<RateSetting>,
-    /// Password reset requests and resets per email: `N/m`, `N/h`, `N/15m` or `off`. [default: 5/h]
+    /// Password reset requests and resets per email: `N/m`, `N/h`, `N/15m` or `off`. [default: 10/h]
     #[arg(long, env = "STOREGATE_RATE_PASSWORD_RESET_PER_ACCOUNT", value_name = "RATE")]
     pub rate_password_reset_per_account: Option<RateSetting>,
     /// Customer registrations per client address: `N/m`, `N/h`, `N/15m` or `off`. [default: 20/h]

@@ -19,4 +19,4 @@ pub mod wire;
 pub use ctx::{Ctx, Host, Settings};
 pub use operation::{ErasedOp, Operation, Reply};
 pub use registry::operations;
-pub use spec::{Forced, Method, OpSpec, Surface};
+pub use spec::{Forced, Limit, LimitKey, Method, OpSpec, Policy, Surface};

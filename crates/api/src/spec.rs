@@ -71,7 +71,102 @@ pub struct OpSpec {
     pub audit: &'static str,
     /// The placeholder naming what the operation acted on, for the audit log's target column.
     pub target: Option<&'static str>,
+    /// The rate limits the dispatcher applies before the handler runs (quotas are
+    /// configuration: `storegate_http::throttle`). Empty for most operations.
+    pub limits: &'static [Limit],
 }
+
+/// One rate limit on an operation: which quota, counted per what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limit {
+    pub policy: Policy,
+    pub key: LimitKey,
+}
+
+impl Limit {
+    /// Counted per client address.
+    pub const fn per_address(policy: Policy) -> Limit {
+        Limit { policy, key: LimitKey::Address }
+    }
+
+    /// Counted per value of an input field (an account's user name or email, a cart).
+    pub const fn per_field(policy: Policy, field: &'static str) -> Limit {
+        Limit { policy, key: LimitKey::Field(field) }
+    }
+}
+
+/// What a limit counts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LimitKey {
+    /// The client's address (`storegate_http::client::address`).
+    Address,
+    /// The value of this (snake_case) input field, after forced parameters are bound;
+    /// compared case-insensitively, so `A@x` and `a@x` share a count.
+    Field(&'static str),
+}
+
+/// The named quotas. Each has its own configurable rate; an operation may be under several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Policy {
+    SignInPerAddress,
+    SignInPerAccount,
+    PasswordResetPerAddress,
+    PasswordResetPerAccount,
+    RegistrationPerAddress,
+    GuestCartPerAddress,
+    CouponPerAddress,
+    CouponPerCart,
+    /// Operations queued through `/rest/async/…` by anonymous and customer callers.
+    QueuedPerCaller,
+}
+
+impl Policy {
+    pub const ALL: &'static [Policy] = &[
+        Policy::SignInPerAddress,
+        Policy::SignInPerAccount,
+        Policy::PasswordResetPerAddress,
+        Policy::PasswordResetPerAccount,
+        Policy::RegistrationPerAddress,
+        Policy::GuestCartPerAddress,
+        Policy::CouponPerAddress,
+        Policy::CouponPerCart,
+        Policy::QueuedPerCaller,
+    ];
+
+    /// The policy's name in `RateLimit-Policy` headers and configuration.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Policy::SignInPerAddress => "sign-in-per-address",
+            Policy::SignInPerAccount => "sign-in-per-account",
+            Policy::PasswordResetPerAddress => "password-reset-per-address",
+            Policy::PasswordResetPerAccount => "password-reset-per-account",
+            Policy::RegistrationPerAddress => "registration-per-address",
+            Policy::GuestCartPerAddress => "guest-cart-per-address",
+            Policy::CouponPerAddress => "coupon-per-address",
+            Policy::CouponPerCart => "coupon-per-cart",
+            Policy::QueuedPerCaller => "queued-per-caller",
+        }
+    }
+}
+
+/// The limits of a sign-in whose account is the `username` field.
+pub const SIGN_IN_LIMITS: &[Limit] =
+    &[Limit::per_address(Policy::SignInPerAddress), Limit::per_field(Policy::SignInPerAccount, "username")];
+/// The limits of an OAuth token exchange: a consumer's sign-in, per address.
+pub const TOKEN_EXCHANGE_LIMITS: &[Limit] = &[Limit::per_address(Policy::SignInPerAddress)];
+/// The limits of an anonymous registration.
+pub const REGISTRATION_LIMITS: &[Limit] = &[Limit::per_address(Policy::RegistrationPerAddress)];
+/// The limits of opening a guest cart.
+pub const GUEST_CART_LIMITS: &[Limit] = &[Limit::per_address(Policy::GuestCartPerAddress)];
+/// The limits of applying a coupon to the cart named by `cart_field`'s value (two consts,
+/// as a declaration cannot build a slice at run time).
+pub const COUPON_LIMITS_BY_CUSTOMER: &[Limit] =
+    &[Limit::per_address(Policy::CouponPerAddress), Limit::per_field(Policy::CouponPerCart, "customer_id")];
+pub const COUPON_LIMITS_BY_CART: &[Limit] =
+    &[Limit::per_address(Policy::CouponPerAddress), Limit::per_field(Policy::CouponPerCart, "cart_id")];
+/// The limits of a password reset for the account named by the `email` field.
+pub const PASSWORD_RESET_LIMITS: &[Limit] =
+    &[Limit::per_address(Policy::PasswordResetPerAddress), Limit::per_field(Policy::PasswordResetPerAccount, "email")];
 
 impl OpSpec {
     /// Path parameter names as written in the path, in order (the input field is their

@@ -68,10 +68,15 @@ async fn queue(
         Ok(s) => s,
         Err(e) => return (Principal::Anonymous, Err(e)),
     };
+    let client = crate::client::address(&req, &app.trusted_proxies);
     let (principal, decision) = match dispatch::admit(app, epoch, op, &mut req, request_id, &store).await {
         (principal, Ok(decision)) => (principal, decision),
         (principal, Err(e)) => return (principal, Err(e)),
     };
+    let caller = Caller::of(&bounded_caller(app, epoch, &principal, &mut req).await, client);
+    if let Err(e) = caller.may_queue(app) {
+        return (principal, Err(e));
+    }
     let audit =
         Audit { app, channel: "rest", op, request_id, principal: &principal, store: &store, decision: &decision };
     let inputs = match read_inputs(app, mode, spec, raw_params, req).await {
@@ -81,6 +86,9 @@ async fn queue(
             return (principal, Err(e));
         }
     };
+    if let Err(e) = caller.take_quota(app, inputs.len()).await {
+        return (principal, Err(e));
+    }
     let topic = topic_name(spec.path, spec.method);
     let operations: Vec<NewOperation> = inputs
         .into_iter()
@@ -105,6 +113,64 @@ async fn queue(
     let stored = store_bulk(app, &new, &operations).await;
     record_acceptance(&audit, &new, &operations, stored.as_ref().err()).await;
     (principal, stored.map(|()| request_items(&new, &operations)))
+}
+
+/// Who queues, as far as bounds on queued work go: administrators and integrations are
+/// trusted with the store's queue; anonymous callers (by address) and customers (by id)
+/// get a per-request cap and a quota, since each queued registration or reset costs a
+/// password hash in a worker (issue 12).
+enum Caller {
+    Trusted,
+    Anonymous(Option<std::net::IpAddr>),
+    Customer(i64),
+}
+
+/// Who is queueing, for the bounds: the principal, except that an operation open to
+/// anonymous callers (registration, guest carts) skips authentication, so whoever presented
+/// a credential is looked up here, only to tell an administrator from a stranger.
+async fn bounded_caller(app: &App, epoch: Option<u64>, principal: &Principal, req: &mut Request) -> Principal {
+    if *principal != Principal::Anonymous || !req.headers().contains_key(axum::http::header::AUTHORIZATION) {
+        return principal.clone();
+    }
+    let any_credential = storegate_types::Acl::SelfCustomer;
+    dispatch::authenticate(app, epoch, any_credential, req).await.unwrap_or(Principal::Anonymous)
+}
+
+impl Caller {
+    fn of(principal: &Principal, client: Option<std::net::IpAddr>) -> Caller {
+        match principal {
+            Principal::Anonymous => Caller::Anonymous(client),
+            Principal::Customer { id, .. } => Caller::Customer(id.0),
+            _ => Caller::Trusted,
+        }
+    }
+
+    /// Anonymous queueing is off unless the store turned it on (`--anonymous-bulk on`).
+    /// Refused before the body is read, and not audited: a flood must not become writes.
+    fn may_queue(&self, app: &App) -> Result<(), ApiError> {
+        match self {
+            Caller::Anonymous(_) if !app.anonymous_bulk => Err(ApiError::new(ErrorCode::BulkAnonymousDisabled)),
+            _ => Ok(()),
+        }
+    }
+
+    /// At most `bulk_caller_max` operations in one request, then `operations` counted
+    /// against the caller's quota (`--rate-queued-per-caller`).
+    async fn take_quota(&self, app: &App, operations: usize) -> Result<(), ApiError> {
+        let key = match self {
+            Caller::Trusted => return Ok(()),
+            Caller::Anonymous(address) => {
+                format!("address:{}", address.map_or_else(|| "unknown".into(), |a| a.to_string()))
+            }
+            Caller::Customer(id) => format!("customer:{id}"),
+        };
+        if operations > app.bulk_caller_max {
+            return Err(ApiError::positional(ErrorCode::BulkTooManyOperations, [operations, app.bulk_caller_max]));
+        }
+        let cost = u32::try_from(operations).unwrap_or(u32::MAX);
+        let mut verdicts = crate::throttle::Verdicts::default();
+        app.throttle.check_cost(storegate_api::Policy::QueuedPerCaller, &key, cost, &mut verdicts).await
+    }
 }
 
 async fn store_bulk(app: &App, new: &NewBulk, operations: &[NewOperation]) -> Result<(), ApiError> {

@@ -134,7 +134,9 @@ async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
     let spec = op.spec();
     let store_code = target.store_code.map(str::to_owned);
     let method = spec.method;
-    let (principal, outcome) = run(&app, routed, method, store_code.as_deref(), raw_params, req, request_id).await;
+    let mut limits = crate::throttle::Verdicts::default();
+    let (principal, outcome) =
+        run(&app, routed, method, store_code.as_deref(), raw_params, req, request_id, &mut limits).await;
     let status = match &outcome {
         Ok(_) => 200,
         Err(e) => app.compat.status(e.code),
@@ -151,6 +153,7 @@ async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         response.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     }
+    limits.apply(response.headers_mut());
     response
 }
 
@@ -198,11 +201,16 @@ pub(crate) fn fail(app: &App, surface: Surface, e: &ApiError, request_id: &str, 
     if e.code.status() >= 500 {
         tracing::error!(request_id, operation, error = %e, "request failed");
     }
-    render::error(surface, e, app.compat, request_id)
+    let mut response = render::error(surface, e, app.compat, request_id);
+    if let Some(v) = crate::throttle::retry_after_of(e).and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
 }
 
 /// Everything after routing; answers who called (anonymous if that was never established)
-/// and the outcome.
+/// and the outcome, and leaves the rate limits' verdicts in `limits` for the headers.
+#[allow(clippy::too_many_arguments)]
 async fn run(
     app: &App,
     routed: Routed,
@@ -211,6 +219,7 @@ async fn run(
     raw_params: Vec<(String, String)>,
     req: Request,
     request_id: &str,
+    limits: &mut crate::throttle::Verdicts,
 ) -> (Principal, Result<Reply, ApiError>) {
     let op = routed.op;
     let spec = op.spec();
@@ -222,6 +231,11 @@ async fn run(
     };
     let mut req = req;
     let client = crate::client::address(&req, &app.trusted_proxies);
+    // Rate limits (the operation's declared `limits`): per address before anything else is
+    // read or written, so a refused flood costs almost nothing and is not audited.
+    if let Err(e) = app.throttle.check_address(spec.limits, client, limits).await {
+        return (Principal::Anonymous, Err(e));
+    }
     let (principal, decision) = match admit(app, epoch, op, &mut req, request_id, &store).await {
         (principal, Ok(decision)) => (principal, decision),
         (principal, Err(e)) => return (principal, Err(e)),
@@ -235,6 +249,10 @@ async fn run(
     let input = match read_input(app, method, raw_params, req).await {
         Ok(mut input) => {
             bind_forced(spec.forced, &principal, &mut input);
+            // Per account or cart: the key is in the input.
+            if let Err(e) = app.throttle.check_fields(spec.limits, &input, limits).await {
+                return (principal, Err(e));
+            }
             input
         }
         Err(e) => {

@@ -16,6 +16,7 @@ pub mod observe;
 pub mod query;
 pub mod render;
 pub mod routes;
+pub mod throttle;
 
 use axum::Router;
 use render::StatusCompat;
@@ -44,6 +45,14 @@ pub struct HttpConfig {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// How often anonymous denials, counted in memory, are written to the audit log.
     pub denial_flush: Duration,
+    /// The quotas of the rate limiter (see [`throttle`]).
+    pub rates: throttle::Rates,
+    /// Redis shared by every node for rate limits; this process alone when unset.
+    pub redis: Option<throttle::RedisConfig>,
+    /// Whether anonymous callers may queue operations through `/rest/async/…`.
+    pub anonymous_bulk: bool,
+    /// Most operations one anonymous or customer request may queue.
+    pub bulk_caller_max: usize,
 }
 
 impl Default for HttpConfig {
@@ -56,6 +65,10 @@ impl Default for HttpConfig {
             bulk_workers: 2,
             trusted_proxies: Vec::new(),
             denial_flush: Duration::from_secs(10),
+            rates: throttle::Rates::default(),
+            redis: None,
+            anonymous_bulk: false,
+            bulk_caller_max: 10,
         }
     }
 }
@@ -81,6 +94,10 @@ pub struct App {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub denials: denials::Denials,
     pub denial_flush: Duration,
+    /// The one rate limiter (per address, per account, per cart, per queued-work caller).
+    pub throttle: throttle::Throttle,
+    pub anonymous_bulk: bool,
+    pub bulk_caller_max: usize,
 }
 
 /// The read caches (see [`cache`]): store views by code, principals by token hash, and the
@@ -162,6 +179,9 @@ impl App {
             trusted_proxies: config.trusted_proxies.clone(),
             denials: denials::Denials::default(),
             denial_flush: config.denial_flush,
+            throttle: throttle::Throttle::new(config.rates.clone(), config.redis.clone())?,
+            anonymous_bulk: config.anonymous_bulk,
+            bulk_caller_max: config.bulk_caller_max,
         })
     }
 

@@ -132,5 +132,11 @@ pub fn render(db: &Db) -> String {
     metrics::gauge!("storegate_db_pool_connections", "backend" => backend).set(stats.size as f64);
     metrics::gauge!("storegate_db_pool_idle", "backend" => backend).set(stats.idle as f64);
     metrics::gauge!("storegate_db_pool_waiting", "backend" => backend).set(stats.waiting as f64);
+    let hashing = storegate_domain::password::stats();
+    metrics::gauge!("storegate_password_hashers").set(hashing.hashers as f64);
+    metrics::gauge!("storegate_password_hashes_in_flight").set(hashing.in_flight as f64);
+    metrics::gauge!("storegate_password_hashes_queued").set(hashing.queued as f64);
+    metrics::gauge!("storegate_password_hashes_in_flight_peak").set(hashing.peak as f64);
+    metrics::counter!("storegate_password_hashes_refused_total").absolute(hashing.refused);
     prometheus().render()
 }

@@ -27,6 +27,7 @@ const fn spec(id: &'static str, path: &'static str) -> OpSpec {
         path,
         acl: Acl::Anonymous,
         group: CapabilityGroup::System,
+        limits: &[],
         effect: Effect::Write,
         forced: &[],
         summary: "Rename the default store view.",

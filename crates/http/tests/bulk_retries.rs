@@ -26,6 +26,7 @@ const fn spec(id: &'static str, path: &'static str) -> OpSpec {
         path,
         acl: Acl::Anonymous,
         group: CapabilityGroup::System,
+        limits: &[],
         effect: Effect::Write,
         forced: &[],
         summary: "A test operation.",

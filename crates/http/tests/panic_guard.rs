@@ -23,6 +23,7 @@ impl Operation for Explode {
         path: "/V1/explode",
         acl: Acl::Anonymous,
         group: CapabilityGroup::System,
+        limits: &[],
         effect: Effect::Read,
         forced: &[],
         summary: "Panics.",

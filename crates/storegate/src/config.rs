@@ -9,7 +9,9 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use storegate_api::Policy;
 use storegate_db::{ConnectOptions, PostgresOptions, SqliteOptions, redact_url};
+use storegate_http::throttle::{RateSetting, Rates};
 
 /// A value that never appears in `Debug` output or logs.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -145,6 +147,56 @@ pub struct ServeArgs {
     /// row per operation and reason, e.g. `10s`. [default: 10s]
     #[arg(long, env = "STOREGATE_ANONYMOUS_DENIAL_FLUSH", value_name = "DURATION", value_parser = parse_duration)]
     pub anonymous_denial_flush: Option<Duration>,
+    /// Sign-ins (admin and customer tokens, OAuth token exchanges) per client address: `N/m`, `N/h`, `N/15m` or `off`. [default: 30/m]
+    #[arg(long, env = "STOREGATE_RATE_SIGN_IN_PER_ADDRESS", value_name = "RATE")]
+    pub rate_sign_in_per_address: Option<RateSetting>,
+    /// Sign-ins per user name or email, from any address: `N/m`, `N/h`, `N/15m` or `off`. [default: 10/m]
+    #[arg(long, env = "STOREGATE_RATE_SIGN_IN_PER_ACCOUNT", value_name = "RATE")]
+    pub rate_sign_in_per_account: Option<RateSetting>,
+    /// Password reset requests and resets per client address: `N/m`, `N/h`, `N/15m` or `off`. [default: 20/h]
+    #[arg(long, env = "STOREGATE_RATE_PASSWORD_RESET_PER_ADDRESS", value_name = "RATE")]
+    pub rate_password_reset_per_address: Option<RateSetting>,
+    /// Password reset requests and resets per email: `N/m`, `N/h`, `N/15m` or `off`. [default: 10/h]
+    #[arg(long, env = "STOREGATE_RATE_PASSWORD_RESET_PER_ACCOUNT", value_name = "RATE")]
+    pub rate_password_reset_per_account: Option<RateSetting>,
+    /// Customer registrations per client address: `N/m`, `N/h`, `N/15m` or `off`. [default: 20/h]
+    #[arg(long, env = "STOREGATE_RATE_REGISTRATION_PER_ADDRESS", value_name = "RATE")]
+    pub rate_registration_per_address: Option<RateSetting>,
+    /// Guest carts opened per client address: `N/m`, `N/h`, `N/15m` or `off`. [default: 60/m]
+    #[arg(long, env = "STOREGATE_RATE_GUEST_CART_PER_ADDRESS", value_name = "RATE")]
+    pub rate_guest_cart_per_address: Option<RateSetting>,
+    /// Coupon codes tried per client address: `N/m`, `N/h`, `N/15m` or `off`. [default: 10/m]
+    #[arg(long, env = "STOREGATE_RATE_COUPON_PER_ADDRESS", value_name = "RATE")]
+    pub rate_coupon_per_address: Option<RateSetting>,
+    /// Coupon codes tried per cart: `N/m`, `N/h`, `N/15m` or `off`. [default: 5/m]
+    #[arg(long, env = "STOREGATE_RATE_COUPON_PER_CART", value_name = "RATE")]
+    pub rate_coupon_per_cart: Option<RateSetting>,
+    /// Operations queued through /rest/async by one anonymous address or customer: `N/m`, `N/h`, `N/15m` or `off`. [default: 100/h]
+    #[arg(long, env = "STOREGATE_RATE_QUEUED_PER_CALLER", value_name = "RATE")]
+    pub rate_queued_per_caller: Option<RateSetting>,
+    /// Redis URL shared by every node for rate limits (`redis://host:6379/0`); without it
+    /// each process counts alone. When Redis fails, each node counts alone until it answers.
+    #[arg(long, env = "STOREGATE_REDIS_URL", value_name = "URL", hide_env_values = true)]
+    pub redis_url: Option<Secret>,
+    /// Prefix of this store's keys in Redis. [default: storegate:]
+    #[arg(long, env = "STOREGATE_REDIS_KEY_PREFIX", value_name = "PREFIX")]
+    pub redis_key_prefix: Option<String>,
+    /// Whether anonymous callers may queue operations through `/rest/async/…` (Magento's
+    /// guest routes still work synchronously). [default: off]
+    #[arg(long, env = "STOREGATE_ANONYMOUS_BULK", value_name = "on|off", value_parser = parse_on_off)]
+    pub anonymous_bulk: Option<bool>,
+    /// Most operations one anonymous or customer `/rest/async/bulk/…` request may carry.
+    /// [default: 10]
+    #[arg(long, env = "STOREGATE_BULK_CALLER_MAX", value_name = "N")]
+    pub bulk_caller_max: Option<usize>,
+    /// Password hashes computed at once; more wait in a bounded queue. [default: the
+    /// number of cores]
+    #[arg(long, env = "STOREGATE_PASSWORD_HASHERS", value_name = "N")]
+    pub password_hashers: Option<usize>,
+    /// Password hashes that may wait for a hasher; beyond them a sign-in is answered 503
+    /// with Retry-After at once. [default: 32 per hasher]
+    #[arg(long, env = "STOREGATE_PASSWORD_QUEUE", value_name = "N")]
+    pub password_queue: Option<usize>,
 }
 
 /// The keys a `--config` TOML file may hold.
@@ -173,6 +225,21 @@ struct FileConfig {
     bulk_body_limit: Option<usize>,
     trusted_proxies: Option<Vec<std::net::IpAddr>>,
     anonymous_denial_flush: Option<String>,
+    rate_sign_in_per_address: Option<String>,
+    rate_sign_in_per_account: Option<String>,
+    rate_password_reset_per_address: Option<String>,
+    rate_password_reset_per_account: Option<String>,
+    rate_registration_per_address: Option<String>,
+    rate_guest_cart_per_address: Option<String>,
+    rate_coupon_per_address: Option<String>,
+    rate_coupon_per_cart: Option<String>,
+    rate_queued_per_caller: Option<String>,
+    redis_url: Option<Secret>,
+    redis_key_prefix: Option<String>,
+    anonymous_bulk: Option<String>,
+    bulk_caller_max: Option<usize>,
+    password_hashers: Option<usize>,
+    password_queue: Option<usize>,
     encryption_key: Option<Secret>,
     admin_user: Option<String>,
     admin_password: Option<Secret>,
@@ -204,6 +271,14 @@ pub struct Config {
     pub bulk_body_limit: usize,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub anonymous_denial_flush: Duration,
+    /// Rate-limit quotas per policy.
+    pub rates: Rates,
+    pub redis_url: Option<Secret>,
+    pub redis_key_prefix: String,
+    pub anonymous_bulk: bool,
+    pub bulk_caller_max: usize,
+    pub password_hashers: usize,
+    pub password_queue: usize,
     pub encryption_key: Option<Secret>,
     /// Admin created on first start (`STOREGATE_ADMIN_USER`). [default: admin]
     pub admin_user: String,
@@ -227,6 +302,7 @@ impl Config {
                     (None, None) => Ok(default),
                 }
             };
+        let rates = rates(serve, &file)?;
         let listen = serve.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
         let base_url = serve.base_url.clone().or(file.base_url).unwrap_or_else(|| format!("http://{listen}"));
         let admin_user = std::env::var("STOREGATE_ADMIN_USER")
@@ -292,6 +368,23 @@ impl Config {
                 "anonymous_denial_flush",
                 Duration::from_secs(10),
             )?,
+            rates,
+            redis_url: serve.redis_url.clone().or(file.redis_url.clone()).filter(|u| !u.expose().is_empty()),
+            redis_key_prefix: serve
+                .redis_key_prefix
+                .clone()
+                .or(file.redis_key_prefix.clone())
+                .unwrap_or_else(|| "storegate:".into()),
+            anonymous_bulk: match (serve.anonymous_bulk, &file.anonymous_bulk) {
+                (Some(on), _) => on,
+                (None, Some(text)) => parse_on_off(text).map_err(|e| anyhow::anyhow!("anonymous_bulk: {e}"))?,
+                (None, None) => false,
+            },
+            bulk_caller_max: serve.bulk_caller_max.or(file.bulk_caller_max).unwrap_or(10),
+            password_hashers: serve.password_hashers.or(file.password_hashers).unwrap_or_else(default_hashers),
+            password_queue: serve.password_queue.or(file.password_queue).unwrap_or_else(|| {
+                32 * serve.password_hashers.or(file.password_hashers).unwrap_or_else(default_hashers)
+            }),
             encryption_key: storage.encryption_key.clone().or(file.encryption_key),
             admin_user,
             admin_password,
@@ -315,6 +408,17 @@ impl Config {
         }
         if !(1..=100_000).contains(&self.max_page_size) {
             bail!("max_page_size must be between 1 and 100000");
+        }
+        if self.bulk_caller_max < 1 {
+            bail!("bulk_caller_max must be at least 1");
+        }
+        if !(1..=1024).contains(&self.password_hashers) {
+            bail!("password_hashers must be between 1 and 1024");
+        }
+        if let Some(url) = &self.redis_url
+            && !(url.expose().starts_with("redis://") || url.expose().starts_with("rediss://"))
+        {
+            bail!("redis_url must be a redis:// or rediss:// URL");
         }
         if self.lockout_failures < 1 {
             bail!("lockout_failures must be at least 1");
@@ -355,6 +459,80 @@ impl Config {
             None => format!("SQLite at {}", self.data_dir.join("storegate.db").display()),
         }
     }
+}
+
+/// Every policy's rate: its flag, else the file's key, else the default.
+fn rates(serve: &ServeArgs, file: &FileConfig) -> anyhow::Result<Rates> {
+    let mut rates = Rates::default();
+    let settings = [
+        (
+            Policy::SignInPerAddress,
+            serve.rate_sign_in_per_address,
+            &file.rate_sign_in_per_address,
+            "rate_sign_in_per_address",
+        ),
+        (
+            Policy::SignInPerAccount,
+            serve.rate_sign_in_per_account,
+            &file.rate_sign_in_per_account,
+            "rate_sign_in_per_account",
+        ),
+        (
+            Policy::PasswordResetPerAddress,
+            serve.rate_password_reset_per_address,
+            &file.rate_password_reset_per_address,
+            "rate_password_reset_per_address",
+        ),
+        (
+            Policy::PasswordResetPerAccount,
+            serve.rate_password_reset_per_account,
+            &file.rate_password_reset_per_account,
+            "rate_password_reset_per_account",
+        ),
+        (
+            Policy::RegistrationPerAddress,
+            serve.rate_registration_per_address,
+            &file.rate_registration_per_address,
+            "rate_registration_per_address",
+        ),
+        (
+            Policy::GuestCartPerAddress,
+            serve.rate_guest_cart_per_address,
+            &file.rate_guest_cart_per_address,
+            "rate_guest_cart_per_address",
+        ),
+        (
+            Policy::CouponPerAddress,
+            serve.rate_coupon_per_address,
+            &file.rate_coupon_per_address,
+            "rate_coupon_per_address",
+        ),
+        (Policy::CouponPerCart, serve.rate_coupon_per_cart, &file.rate_coupon_per_cart, "rate_coupon_per_cart"),
+        (Policy::QueuedPerCaller, serve.rate_queued_per_caller, &file.rate_queued_per_caller, "rate_queued_per_caller"),
+    ];
+    for (policy, flag, text, key) in settings {
+        let setting = match (flag, text) {
+            (Some(setting), _) => setting,
+            (None, Some(text)) => text.parse().map_err(|e| anyhow::anyhow!("{key} in the config file: {e}"))?,
+            (None, None) => continue,
+        };
+        rates.set(policy, setting);
+    }
+    Ok(rates)
+}
+
+/// `on` or `off` (also true/false, yes/no).
+fn parse_on_off(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "on" | "true" | "yes" | "1" => Ok(true),
+        "off" | "false" | "no" | "0" => Ok(false),
+        other => Err(format!("\"{other}\" is not on or off")),
+    }
+}
+
+/// Argon2 uses 19 MiB and one core per hash: one hasher per core.
+fn default_hashers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 fn read_file(path: &Path) -> anyhow::Result<FileConfig> {

@@ -203,7 +203,15 @@ impl Application {
             bulk_workers: config.bulk_workers,
             trusted_proxies: config.trusted_proxies.clone(),
             denial_flush: config.anonymous_denial_flush,
+            rates: config.rates.clone(),
+            redis: config.redis_url.as_ref().map(|url| storegate_http::throttle::RedisConfig {
+                url: url.expose().to_owned(),
+                prefix: config.redis_key_prefix.clone(),
+            }),
+            anonymous_bulk: config.anonymous_bulk,
+            bulk_caller_max: config.bulk_caller_max,
         };
+        storegate_domain::password::configure(config.password_hashers, config.password_queue);
         let app = App::new(db.clone(), bootstrapped.tenant, settings(config, crypto.clone()), &http)
             .map_err(anyhow::Error::msg)?;
         Ok(Application { listener, app, grace: config.shutdown_grace, db, bootstrapped, crypto })

@@ -66,6 +66,9 @@ error_codes! {
     NoSuchEntity, NotFound, 404, "No such entity with %fieldName = %fieldValue";
     AlreadyExists, Conflict, 400, "%1 already exists.";
     Overloaded, Unavailable, 503, "The server is busy. Try again later.";
+    TooManyRequests, Unavailable, 429, "Too many requests. Try again in %seconds seconds.";
+    PasswordHashingBusy, Unavailable, 503, "Too many sign-ins are being checked right now. Try again in %seconds seconds.";
+    BulkAnonymousDisabled, Authorization, 403, "Queued operations need a signed-in caller on this store.";
     StorageUnavailable, Unavailable, 503, "The database is unavailable. Try again later.";
     StorageNotWritable, Unavailable, 503, "The store cannot save changes now: its disk is full or read-only. Reading still works.";
     Timeout, Unavailable, 503, "The request took too long and was stopped. Try again later.";

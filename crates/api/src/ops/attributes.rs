@@ -25,6 +25,7 @@ const fn attribute_op(id: &'static str, method: Method, path: &'static str, effe
         path,
         acl: ATTRIBUTES,
         group: CapabilityGroup::Products,
+        limits: &[],
         effect,
         forced: &[],
         summary: "",

@@ -24,6 +24,7 @@ const fn bulk_op(id: &'static str, path: &'static str) -> OpSpec {
         path,
         acl: BULK,
         group: CapabilityGroup::Bulk,
+        limits: &[],
         effect: Effect::Read,
         forced: &[],
         summary: "",

@@ -10,7 +10,7 @@
 
 use crate::ctx::Ctx;
 use crate::operation::{ErasedOp, Operation};
-use crate::spec::{Acl, CapabilityGroup, Effect, Forced, Method, OpSpec, Surface};
+use crate::spec::{Acl, CapabilityGroup, Effect, Forced, Limit, Method, OpSpec, Surface};
 use crate::wire::cart::{
     CartItemIn, CartItemOut, CartOut, PaymentDetailsOut, PaymentMethodIn, PaymentMethodOut, QuoteAddressIn,
     QuoteAddressOut, SelectedPaymentOut, ShippingInformationIn, ShippingMethodOut, TotalsOut,
@@ -47,12 +47,41 @@ impl Scope {
         }
     }
 
+    /// Applying a coupon is limited per address and per cart: codes are short, and one
+    /// client could otherwise try a list of them in seconds (issue 12). The cart is the
+    /// forced customer id (mine), the masked id (guest) or the cart id (admin).
+    pub const fn limits(self, id: &str) -> &'static [Limit] {
+        if !const_ends_with(id.as_bytes(), b".coupons.set") {
+            return &[];
+        }
+        match self {
+            Scope::Mine => crate::spec::COUPON_LIMITS_BY_CUSTOMER,
+            Scope::Guest | Scope::Admin => crate::spec::COUPON_LIMITS_BY_CART,
+        }
+    }
+
     pub const fn forced(self) -> &'static [Forced] {
         match self {
             Scope::Mine => SELF,
             _ => &[],
         }
     }
+}
+
+/// `text.ends_with(suffix)`, usable in a declaration.
+const fn const_ends_with(text: &[u8], suffix: &[u8]) -> bool {
+    if suffix.len() > text.len() {
+        return false;
+    }
+    let start = text.len() - suffix.len();
+    let mut i = 0;
+    while i < suffix.len() {
+        if text[start + i] != suffix[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// How the request names its cart: the forced customer id (mine), the masked id (guest) or
@@ -544,6 +573,7 @@ macro_rules! cart_op {
                 path: $path,
                 acl: Scope::$scope.acl(),
                 group: CapabilityGroup::Carts,
+                limits: Scope::$scope.limits($id),
                 effect: Effect::$effect,
                 forced: Scope::$scope.forced(),
                 summary: $summary,
@@ -637,6 +667,7 @@ impl Operation for CreateMine {
         path: "/V1/carts/mine",
         acl: Acl::SelfCustomer,
         group: CapabilityGroup::Carts,
+        limits: &[],
         effect: Effect::Write,
         forced: SELF,
         summary: "Create the calling customer's cart, or answer the id of their active cart.",
@@ -665,6 +696,7 @@ impl Operation for CreateGuest {
         path: "/V1/guest-carts",
         acl: Acl::Anonymous,
         group: CapabilityGroup::Carts,
+        limits: crate::spec::GUEST_CART_LIMITS,
         effect: Effect::Write,
         forced: &[],
         summary: "Create a guest cart; answers its 32-character masked id.",
@@ -692,6 +724,7 @@ impl Operation for CreateAdmin {
         path: "/V1/carts",
         acl: Scope::Admin.acl(),
         group: CapabilityGroup::Carts,
+        limits: &[],
         effect: Effect::Write,
         forced: &[],
         summary: "Create an empty cart without customer; answers its id.",
@@ -719,6 +752,7 @@ impl Operation for CreateForCustomer {
         path: "/V1/customers/{customerId}/carts",
         acl: Scope::Admin.acl(),
         group: CapabilityGroup::Carts,
+        limits: &[],
         effect: Effect::Write,
         forced: &[],
         summary: "Create a cart for a customer, or answer the id of their active cart.",
@@ -769,6 +803,7 @@ impl Operation for AssignGuest {
         path: "/V1/guest-carts/{cartId}",
         acl: Acl::SelfCustomer,
         group: CapabilityGroup::Carts,
+        limits: &[],
         effect: Effect::Write,
         forced: SELF,
         summary: "Take over a guest cart as the calling customer (their active cart is merged into it).",
@@ -793,6 +828,7 @@ impl Operation for AssignAdmin {
         path: "/V1/carts/{cartId}",
         acl: Scope::Admin.acl(),
         group: CapabilityGroup::Carts,
+        limits: &[],
         effect: Effect::Write,
         forced: &[],
         summary: "Assign a guest cart to a customer (their active cart is merged into it).",

@@ -29,6 +29,7 @@ const fn category_op(id: &'static str, method: Method, path: &'static str, effec
         path,
         acl: CATEGORIES,
         group: CapabilityGroup::Categories,
+        limits: &[],
         effect,
         forced: &[],
         summary: "",

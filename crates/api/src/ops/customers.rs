@@ -35,6 +35,7 @@ const fn customer_op(id: &'static str, method: Method, path: &'static str, acl: 
         path,
         acl,
         group: CapabilityGroup::Customers,
+        limits: &[],
         effect,
         forced: if matches!(acl, Acl::SelfCustomer) { SELF } else { &[] },
         summary: "",
@@ -200,6 +201,7 @@ impl Operation for CreateAccount {
         summary: "Register a customer account (anonymous; the account joins the default group whatever the body says).",
         audit: "{principal} created customer account #{id} in {store}",
         target: Some("id"),
+        limits: crate::spec::REGISTRATION_LIMITS,
         ..customer_op("customers.account.create", Method::Post, "/V1/customers", Acl::Anonymous, Effect::Write)
     };
     type Input = CreateAccountInput;
@@ -521,6 +523,7 @@ impl Operation for InitiatePasswordReset {
     const SPEC: OpSpec = OpSpec {
         summary: "Mail a password reset link (2 hours) to a customer; answers true whether or not the email is known.",
         audit: "{principal} asked for a customer password reset in {store}",
+        limits: crate::spec::PASSWORD_RESET_LIMITS,
         ..customer_op(
             "customers.password.reset_request",
             Method::Put,
@@ -573,6 +576,7 @@ impl Operation for ResetPassword {
     const SPEC: OpSpec = OpSpec {
         summary: "Set a new password with a reset token (used once); revokes the customer's tokens.",
         audit: "{principal} reset a customer password with a reset link in {store}",
+        limits: crate::spec::PASSWORD_RESET_LIMITS,
         ..customer_op(
             "customers.password.reset",
             Method::Post,

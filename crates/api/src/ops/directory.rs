@@ -21,6 +21,7 @@ const fn read(id: &'static str, path: &'static str, summary: &'static str, audit
         path,
         acl: Acl::Anonymous,
         group: CapabilityGroup::Stores,
+        limits: &[],
         effect: Effect::Read,
         forced: &[],
         summary,

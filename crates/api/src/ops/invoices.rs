@@ -35,6 +35,7 @@ pub(crate) const fn doc_op(
         path,
         acl,
         group,
+        limits: &[],
         effect,
         forced: &[],
         summary: "",

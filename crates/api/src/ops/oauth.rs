@@ -21,6 +21,8 @@ const fn exchange(id: &'static str, path: &'static str, summary: &'static str, a
         path,
         acl: Acl::OAuthConsumer,
         group: CapabilityGroup::Auth,
+        // Token exchanges are sign-ins of a consumer: the same per-address quota.
+        limits: crate::spec::TOKEN_EXCHANGE_LIMITS,
         effect: Effect::Write,
         forced: &[],
         summary,

@@ -23,6 +23,7 @@ const fn order_op(id: &'static str, acl: Acl, method: Method, path: &'static str
         path,
         acl,
         group: CapabilityGroup::Orders,
+        limits: &[],
         effect,
         forced: &[],
         summary: "",

@@ -31,6 +31,7 @@ const fn op(id: &'static str, acl: Acl, method: Method, path: &'static str, effe
         path,
         acl,
         group: CapabilityGroup::Pricing,
+        limits: &[],
         effect,
         forced: &[],
         summary: "",

@@ -26,6 +26,7 @@ const fn stock_op(id: &'static str, method: Method, path: &'static str, effect: 
         path,
         acl: INVENTORY,
         group: CapabilityGroup::Inventory,
+        limits: &[],
         effect,
         forced: &[],
         summary: "",

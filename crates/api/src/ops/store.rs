@@ -21,6 +21,7 @@ const fn read(id: &'static str, path: &'static str, summary: &'static str) -> Op
         path,
         acl: STORE_ACL,
         group: CapabilityGroup::Stores,
+        limits: &[],
         effect: Effect::Read,
         forced: &[],
         summary,

@@ -17,6 +17,7 @@ const fn system(id: &'static str, path: &'static str, summary: &'static str) -> 
         path,
         acl: Acl::Anonymous,
         group: CapabilityGroup::System,
+        limits: &[],
         effect: Effect::Read,
         forced: &[],
         summary,

@@ -92,9 +92,13 @@ struct Token {
 }
 
 /// Checks a signed request in Magento's order (version, required parameters, token
-/// length, signature method, consumer, timestamp and nonce, token, signature) and answers
-/// who signed it: the integration for an access token, or its consumer mid-handshake.
-/// The nonce is recorded (and old ones pruned), so this writes.
+/// length, signature method, consumer, timestamp, token, signature, then the nonce) and
+/// answers who signed it: the integration for an access token, or its consumer
+/// mid-handshake.
+///
+/// The nonce is recorded (and old ones pruned) only once the signature holds: anyone who
+/// knows a consumer key (it is not a secret) could otherwise spend a nonce with a forged
+/// request, turning each forgery into a write and refusing the real request that follows.
 pub async fn authenticate(
     db: &Db,
     tenant: TenantId,
@@ -105,16 +109,41 @@ pub async fn authenticate(
     let mut ex = db.clone();
     let consumer = consumer_by_key(&mut ex, tenant, crypto, req.get("oauth_consumer_key").unwrap_or("")).await?;
     check_timestamp(req.get("oauth_timestamp").unwrap_or(""), req.now)?;
+    let signer = verify_signer(&mut ex, tenant, crypto, req, method, &consumer).await?;
     record_nonce(&mut ex, tenant, consumer.id, req.get("oauth_nonce").unwrap_or(""), req.now).await?;
+    match signer {
+        Signer::Handshake(principal) => Ok(principal),
+        Signer::Integration => integration::principal(&mut ex, tenant, consumer.integration_id).await,
+    }
+}
+
+/// Who a request's verified signature speaks for.
+enum Signer {
+    /// The consumer, exchanging tokens.
+    Handshake(Principal),
+    /// The consumer's integration, with an access token.
+    Integration,
+}
+
+/// The token checks and the signature, with reads only.
+async fn verify_signer(
+    ex: &mut impl Exec,
+    tenant: TenantId,
+    crypto: &Crypto,
+    req: &SignedRequest,
+    method: SignatureMethod,
+    consumer: &Consumer,
+) -> Result<Signer, ApiError> {
     let Some(token) = req.get("oauth_token") else {
         // The request-token step: signed by the consumer alone, within the handshake window.
-        check_handshake_window(&consumer)?;
-        return verified(req, method, &consumer.secret, "", handshake(tenant, &consumer, None));
+        check_handshake_window(consumer)?;
+        return verified(req, method, &consumer.secret, "", handshake(tenant, consumer, None)).map(Signer::Handshake);
     };
-    let token = token_by_value(&mut ex, tenant, crypto, consumer.id, token).await?;
+    let token = token_by_value(ex, tenant, crypto, consumer.id, token).await?;
     if token.kind == "request" {
-        check_request_token(req, &consumer, &token)?;
-        return verified(req, method, &consumer.secret, &token.secret, handshake(tenant, &consumer, Some(token.id)));
+        check_request_token(req, consumer, &token)?;
+        return verified(req, method, &consumer.secret, &token.secret, handshake(tenant, consumer, Some(token.id)))
+            .map(Signer::Handshake);
     }
     if token.revoked {
         return Err(ApiError::new(ErrorCode::OauthTokenRevoked));
@@ -122,7 +151,7 @@ pub async fn authenticate(
     if !req.signature_matches(method, &consumer.secret, &token.secret) {
         return Err(ApiError::new(ErrorCode::OauthSignatureInvalid));
     }
-    integration::principal(&mut ex, tenant, consumer.integration_id).await
+    Ok(Signer::Integration)
 }
 
 /// The checks that need no storage: version, required parameters, token length, method.

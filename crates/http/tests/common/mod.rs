@@ -32,7 +32,9 @@ pub async fn serve(operations: &'static [&'static dyn ErasedOp]) -> Served {
     let boot = bootstrap(&db, &options).await.unwrap();
     let crypto = storegate_domain::crypto::Crypto::from_key(&[3u8; 32]);
     let settings = Settings::new(crypto, test_db.data_dir.path().join("media"));
-    let app = App::with_operations(db.clone(), boot.tenant, settings, &HttpConfig::default(), operations).unwrap();
+    // The test operations are anonymous and are queued anonymously (`/rest/async/…`).
+    let config = HttpConfig { anonymous_bulk: true, ..HttpConfig::default() };
+    let app = App::with_operations(db.clone(), boot.tenant, settings, &config, operations).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(storegate_http::serve(listener, app, std::future::pending()));

@@ -404,6 +404,40 @@ async fn signed_requests_are_refused_for_each_flaw() {
     assert_eq!(body["message"], "A consumer having the specified key does not exist");
 }
 
+/// A forged request (valid consumer key, bad signature) spends no nonce: it stores nothing,
+/// and the genuine request carrying the same nonce still succeeds (issue 12, item 5).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_signature_spends_no_nonce() {
+    let server = TestServer::start().await;
+    let creds = activate_locally(&server, "pim", &["Magento_Catalog::products"]);
+    let path = "/rest/V1/products?searchCriteria[pageSize]=1";
+    let sha = SignatureMethod::HmacSha256;
+    let nonces = || async {
+        let row = server.db.fetch_optional(sql!("SELECT COUNT(*) FROM oauth_nonces")).await.unwrap().unwrap();
+        row.at::<i64>(0).unwrap()
+    };
+    let before = nonces().await;
+    let forged_creds = Creds { token_secret: "x".repeat(32), ..creds.clone() };
+    let mut forged = Sign::new(&forged_creds, sha);
+    forged.nonce = "contested-nonce".into();
+    for _ in 0..5 {
+        let (status, body) = signed(&server, Method::GET, path, &forged, None).await;
+        assert_eq!((status, body["message"].as_str()), (401, Some("The signature is invalid. Verify and try again.")));
+    }
+    assert_eq!(nonces().await, before, "a forged request stored a nonce");
+    let mut genuine = Sign::new(&creds, sha);
+    genuine.nonce = "contested-nonce".into();
+    let (status, body) = signed(&server, Method::GET, path, &genuine, None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(nonces().await, before + 1);
+    // The genuine nonce is now spent: replay protection still holds.
+    let (status, body) = signed(&server, Method::GET, path, &genuine, None).await;
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (401, Some("The nonce is already being used by the consumer with ID %1"))
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn cli_creates_lists_activates_and_deletes_integrations() {
     let server = TestServer::start().await;

@@ -95,3 +95,18 @@ async fn a_new_product_link_after_one_at_the_largest_position_is_saved() {
     assert_eq!(status, 200, "{list}");
     assert_eq!(list[1]["position"], json!(i64::MAX), "{list}");
 }
+
+/// schemathesis: a stock created with id 2^63 (saturated to i64::MAX by lenient parsing) made
+/// the id counter compute MAX + 1 (a panic, answered 500).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stock_at_the_largest_id_is_an_invalid_value() {
+    let server = TestServer::start().await;
+    let token = server.admin_token().await;
+    for id in [json!(i64::MAX), json!(9_223_372_036_854_775_808u64)] {
+        let body = json!({"stock": {"stock_id": id, "name": "Far"}});
+        let (status, body) = post(&server, &token, "/rest/V1/inventory/stocks", body).await;
+        assert_eq!(status, 400, "{body}");
+    }
+    let (status, body) = post(&server, &token, "/rest/V1/inventory/stocks", json!({"stock": {"name": "Near"}})).await;
+    assert_eq!(status, 200, "{body}");
+}

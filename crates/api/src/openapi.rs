@@ -15,10 +15,13 @@ pub fn generator() -> SchemaGenerator {
 }
 
 /// The public path of an operation: Magento paths under `/rest`, system paths as declared.
+/// A catch-all segment (`{*file}`, the router's syntax) is written `{file}`: OpenAPI names a
+/// path parameter as declared, and tools (schemathesis) refuse a template naming `*file`.
 pub fn public_path(spec: &OpSpec) -> String {
+    let path = spec.path.replace("{*", "{");
     match spec.surface {
-        Surface::Magento => format!("/rest{}", spec.path),
-        Surface::System | Surface::OAuth => spec.path.to_owned(),
+        Surface::Magento => format!("/rest{path}"),
+        Surface::System | Surface::OAuth => path,
     }
 }
 

@@ -12,7 +12,6 @@
 
 use crate::{DbError, PostgresOptions};
 use rusqlite::Connection;
-use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -81,9 +80,8 @@ impl PgWatch {
 
 /// Listens until the connection fails. Changes made while it was down count as one change.
 async fn listen(url: &str, epoch: &AtomicU64, listening: &AtomicBool) -> Result<(), DbError> {
-    let config = tokio_postgres::Config::from_str(url).map_err(|e| DbError::Unavailable(e.to_string()))?;
-    let (client, mut connection) =
-        config.connect(tokio_postgres::NoTls).await.map_err(|e| DbError::Unavailable(e.to_string()))?;
+    let (config, tls) = crate::pg_tls::connect_config(url)?;
+    let (client, mut connection) = config.connect(tls).await.map_err(|e| DbError::Unavailable(e.to_string()))?;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     let driver = tokio::spawn(async move {
         loop {

@@ -14,6 +14,7 @@ pub mod changes;
 mod error;
 pub mod guard;
 pub mod migrate;
+mod pg_tls;
 mod postgres;
 pub mod schema;
 mod sqlite;

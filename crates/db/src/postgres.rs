@@ -6,8 +6,8 @@ use crate::{DbError, PoolStats, PostgresOptions, Query, Row, Value};
 use bytes::BytesMut;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use postgres_types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
-use std::str::FromStr;
 use std::sync::Arc;
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 #[derive(Clone)]
 pub(crate) struct PgDb {
@@ -24,13 +24,12 @@ const DETACHED_CONNECTIONS: usize = 4;
 
 impl PgDb {
     pub(crate) fn connect(options: &PostgresOptions) -> Result<PgDb, DbError> {
-        let mut config = tokio_postgres::Config::from_str(&options.url)
-            .map_err(|e| DbError::Unavailable(format!("invalid PostgreSQL URL: {e}")))?;
+        let (mut config, tls) = crate::pg_tls::connect_config(&options.url)?;
         config.connect_timeout(options.connect_timeout);
         if config.get_application_name().is_none() {
             config.application_name("storegate");
         }
-        let pool = build_pool(config.clone(), options.max_connections.max(1), options)?;
+        let pool = build_pool(config.clone(), tls.clone(), options.max_connections.max(1), options)?;
         // A detached statement waiting on a lock its own caller holds would wait for ever;
         // the timeout turns such a mistake into an error. Detached commits need not wait for
         // their WAL flush: any transaction that uses what they wrote commits durably later,
@@ -42,7 +41,7 @@ impl PgDb {
             detached_config.get_options().unwrap_or_default()
         );
         detached_config.options(options_text.trim());
-        let detached = build_pool(detached_config, DETACHED_CONNECTIONS, options)?;
+        let detached = build_pool(detached_config, tls, DETACHED_CONNECTIONS, options)?;
         Ok(PgDb { pool, detached, watch: Arc::new(crate::changes::PgWatch::new(options.clone())) })
     }
 
@@ -82,9 +81,13 @@ impl PgDb {
     }
 }
 
-fn build_pool(config: tokio_postgres::Config, size: usize, options: &PostgresOptions) -> Result<Pool, DbError> {
-    let manager =
-        Manager::from_config(config, tokio_postgres::NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+fn build_pool(
+    config: tokio_postgres::Config,
+    tls: MakeRustlsConnect,
+    size: usize,
+    options: &PostgresOptions,
+) -> Result<Pool, DbError> {
+    let manager = Manager::from_config(config, tls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
     Pool::builder(manager)
         .max_size(size)
         .wait_timeout(Some(options.connect_timeout))

@@ -79,8 +79,8 @@ pub fn run_admin_sql(url: &str, statement: &str) -> Result<(), String> {
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
         rt.block_on(async {
-            let (client, conn) =
-                tokio_postgres::connect(&url, tokio_postgres::NoTls).await.map_err(|e| e.to_string())?;
+            let (config, tls) = crate::pg_tls::connect_config(&url).map_err(|e| e.to_string())?;
+            let (client, conn) = config.connect(tls).await.map_err(|e| e.to_string())?;
             let task = tokio::spawn(conn);
             let result = client.batch_execute(&statement).await.map_err(|e| e.to_string());
             drop(client);

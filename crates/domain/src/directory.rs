@@ -741,7 +741,8 @@ pub fn regions(country_id: &str) -> Vec<Region> {
 /// A region by Magento's region id.
 pub fn region(id: i64) -> Option<Region> {
     REGION_BLOCKS.iter().find_map(|b| {
-        let index = usize::try_from(id - b.first_id).ok()?;
+        // Checked: the id is the client's, and may be as low as i64::MIN.
+        let index = usize::try_from(id.checked_sub(b.first_id)?).ok()?;
         b.regions.get(index).map(|&(code, name)| Region { id, country_id: b.country_id, code, name })
     })
 }

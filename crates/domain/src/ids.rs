@@ -51,7 +51,8 @@ pub async fn ensure_above(ex: &mut impl Exec, tenant: TenantId, entity: &str, us
          CASE WHEN id_sequences.next_id > $3 THEN id_sequences.next_id ELSE $3 END",
         tenant.0,
         entity.to_owned(),
-        used + 1
+        // Checked: `used` may be a client-chosen id; the last i64 has no successor.
+        used.checked_add(1).ok_or_else(|| DbError::Other(format!("no {entity} id can follow {used}")))?
     ))
     .await
     .map(|_| ())

@@ -55,14 +55,15 @@ pub async fn create(ex: &mut impl Exec, tenant: TenantId, new: &NewCategory<'_>)
     let parent_url_path: Option<String> = parent.get("url_path").storage()?;
     let position = match new.position {
         Some(p) => p,
-        None => ex
-            .fetch_scalar(sql!(
-                "SELECT COALESCE(MAX(position), 0) + 1 FROM categories WHERE tenant_id = $1 AND parent_id = $2",
+        None => super::next_position(
+            ex.fetch_scalar(sql!(
+                "SELECT COALESCE(MAX(position), 0) FROM categories WHERE tenant_id = $1 AND parent_id = $2",
                 tenant.0,
                 new.parent_id
             ))
             .await
             .storage()?,
+        ),
     };
     let url_key = new.url_key.clone().unwrap_or_else(|| slug(new.name));
     // Children of the default category start their URL path afresh, as in Magento.

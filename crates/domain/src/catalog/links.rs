@@ -90,15 +90,15 @@ async fn upsert(
 ) -> Result<(), ApiError> {
     let position = match link.position {
         Some(p) => p,
-        None => ex
+        None => super::next_position(ex
             .fetch_scalar(sql!(
-                "SELECT COALESCE(MAX(position), 0) + 1 FROM product_links WHERE tenant_id = $1 AND product_id = $2 AND link_type = $3",
+                "SELECT COALESCE(MAX(position), 0) FROM product_links WHERE tenant_id = $1 AND product_id = $2 AND link_type = $3",
                 tenant.0,
                 product_id,
                 link.link_type.clone()
             ))
             .await
-            .storage()?,
+            .storage()?),
     };
     let qty = link.qty.map(storegate_db::decimal_to_micros).transpose().storage()?;
     ex.execute(sql!(

@@ -154,14 +154,15 @@ async fn insert_entry(
     let id = crate::ids::next(ex, tenant, "product_media").await.storage()?;
     let position = match input.position {
         Some(p) => p,
-        None => ex
-            .fetch_scalar(sql!(
-                "SELECT COALESCE(MAX(position), 0) + 1 FROM product_media WHERE tenant_id = $1 AND product_id = $2",
+        None => super::next_position(
+            ex.fetch_scalar(sql!(
+                "SELECT COALESCE(MAX(position), 0) FROM product_media WHERE tenant_id = $1 AND product_id = $2",
                 tenant.0,
                 product_id
             ))
             .await
             .storage()?,
+        ),
     };
     let types = input.types.clone().unwrap_or_default();
     ex.execute(sql!(

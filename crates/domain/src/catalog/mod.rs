@@ -15,6 +15,13 @@ use crate::StorageResult;
 use storegate_db::{Exec, sql};
 use storegate_types::{ApiError, TenantId};
 
+/// The position after the last one of its siblings. Positions are client-supplied `i64`s, so
+/// the last may be `i64::MAX`; the next then shares it (siblings order by position, then id)
+/// rather than overflowing (into a float in SQLite, an error in PostgreSQL).
+pub(crate) fn next_position(last: i64) -> i64 {
+    last.saturating_add(1)
+}
+
 /// Magento's entity type codes and their default attribute set ids.
 pub const PRODUCT_ENTITY: &str = "catalog_product";
 pub const DEFAULT_PRODUCT_SET: i64 = 4;

@@ -92,6 +92,10 @@ async fn validate(ex: &mut impl Exec, tenant: TenantId, s: &StockInput) -> Resul
 /// that served it before (one stock per website).
 pub async fn save(ex: &mut impl Exec, tenant: TenantId, s: &StockInput) -> Result<i64, ApiError> {
     validate(ex, tenant, s).await?;
+    // A client-chosen id must leave room for the ids handed out after it.
+    if s.stock_id == Some(i64::MAX) {
+        return Err(ApiError::invalid_value("stock_id", i64::MAX));
+    }
     let id = match s.stock_id {
         Some(id) if id > 0 => {
             let updated = ex

@@ -410,7 +410,9 @@ pub async fn save_rate(tx: &mut Tx, tenant: TenantId, id: Option<i64>, input: &R
             (Some(f), Some(t)) if f > t => errors.push(ApiError::invalid_value("zip_to", t)),
             (Some(f), Some(t)) => postcode = format!("{f}-{t}"),
         }
-    } else if postcode.len() > 21 || postcode[..postcode.len().saturating_sub(1)].contains('*') {
+    } else if postcode.chars().count() > 21 || postcode.chars().rev().skip(1).any(|c| c == '*') {
+        // Counted and scanned by character: a byte offset can fall inside a multi-byte one.
+        // A '*' is a wildcard only as the last character.
         errors.push(ApiError::invalid_value("postcode", postcode.clone()));
     }
     if let Some(e) = ApiError::aggregate(errors) {

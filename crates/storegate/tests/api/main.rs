@@ -6,6 +6,7 @@
 mod acl;
 mod audit;
 mod backend;
+mod bad_input;
 mod bulk;
 mod bulk_quota;
 mod caches;
@@ -37,6 +38,7 @@ mod outage;
 mod pricing;
 mod process;
 mod products;
+mod schemathesis;
 mod search;
 mod security;
 mod shutdown;

@@ -36,6 +36,7 @@ migrations! {
     9 "reservation_totals";
     10 "order_stock_reserved";
     11 "bulk_operations";
+    12 "login_failures_per_client";
 }
 
 impl Migration {

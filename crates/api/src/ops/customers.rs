@@ -438,7 +438,7 @@ impl Operation for ChangeMyPassword {
             input.customer_id,
             &input.current_password,
             &input.new_password,
-            &cx.settings.throttle,
+            &super::auth::lockout(cx),
         )
         .await?;
         Ok(true)
@@ -586,16 +586,7 @@ impl Operation for ResetPassword {
 
     async fn call(cx: &Ctx, input: ResetPasswordInput) -> Result<bool, ApiError> {
         let website = request_website(cx).await?;
-        reset::reset(
-            &cx.db,
-            cx.tenant,
-            website,
-            &input.email,
-            &input.reset_token,
-            &input.new_password,
-            &cx.settings.throttle,
-        )
-        .await?;
+        reset::reset(&cx.db, cx.tenant, website, &input.email, &input.reset_token, &input.new_password).await?;
         Ok(true)
     }
 }

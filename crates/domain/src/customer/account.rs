@@ -6,7 +6,7 @@
 use super::{Address, Customer, CustomerRow, email_taken, groups, not_found};
 use crate::crypto::Crypto;
 use crate::store::{self, StoreView};
-use crate::tokens::{self, Throttle, TokenKind};
+use crate::tokens::{self, Lockout, TokenKind};
 use crate::{StorageResult, clock, ids, password};
 use storegate_db::{Db, DbError, Exec, Query, sql};
 use storegate_types::{ApiError, ErrorCode, TenantId};
@@ -717,25 +717,21 @@ pub async fn delete_address(ex: &mut impl Exec, tenant: TenantId, id: i64) -> Re
 
 // Signing in and passwords ------------------------------------------------------------------
 
-/// Magento's customer sign-in for `POST /V1/integration/customer/token`: the lock is
-/// checked before the password, every failure counts (known email or not), success clears
-/// the count, and every refusal (unknown email, wrong password, inactive or unconfirmed
-/// account, lock) reads the same, so none reveals whether the account exists.
+/// `POST /V1/integration/customer/token`. As for admins (`admin::sign_in`), the password is
+/// verified on every path so that refusals cannot be told apart by timing, and failures
+/// count against an existing account only.
 pub async fn sign_in(
     db: &Db,
     tenant: TenantId,
     website_id: i64,
     username: &str,
     password: &str,
-    throttle: &Throttle,
+    lockout: &Lockout<'_>,
     lifetime: time::Duration,
 ) -> Result<String, ApiError> {
     let refused = || ApiError::new(ErrorCode::InvalidCredentials);
     let email = username.trim().to_lowercase();
     let mut reader = db.reader().await.storage()?;
-    if throttle.is_locked(&mut reader, tenant, TokenKind::Customer, &email).await? {
-        return Err(refused().with_internal("account locked after repeated failures"));
-    }
     let row = reader
         .fetch_optional(sql!(
             "SELECT id, password_hash, is_active, confirmation FROM customers \
@@ -746,7 +742,6 @@ pub async fn sign_in(
         ))
         .await
         .storage()?;
-    drop(reader);
     let (account, hash) = match row {
         Some(r) => {
             let usable =
@@ -755,35 +750,44 @@ pub async fn sign_in(
         }
         None => (None, None),
     };
+    let attempt = account.map(|(id, _)| lockout.attempt(TokenKind::Customer, id));
+    let locked = match &attempt {
+        Some(a) => lockout.throttle.is_locked(&mut reader, tenant, a).await?,
+        None => false,
+    };
+    drop(reader);
     let valid = password::verify(password.to_owned(), hash).await?;
+    let (Some((id, usable)), Some(attempt)) = (account, attempt) else {
+        return Err(refused().with_internal("unknown email"));
+    };
+    if locked {
+        return Err(refused().with_internal("account locked after repeated failures"));
+    }
     let mut tx = db.begin().await.storage()?;
-    match account {
-        Some((id, true)) if valid => {
-            throttle.reset(&mut tx, tenant, TokenKind::Customer, &email).await?;
-            let token = tokens::issue(&mut tx, tenant, TokenKind::Customer, id, lifetime).await?;
-            tx.commit().await.storage()?;
-            Ok(token)
-        }
-        _ => {
-            throttle.record_failure(&mut tx, tenant, TokenKind::Customer, &email).await?;
-            tx.commit().await.storage()?;
-            Err(refused().with_internal("unknown email, wrong password, or inactive/unconfirmed account"))
-        }
+    if valid && usable {
+        lockout.throttle.reset(&mut tx, tenant, &attempt).await?;
+        let token = tokens::issue(&mut tx, tenant, TokenKind::Customer, id, lifetime).await?;
+        tx.commit().await.storage()?;
+        Ok(token)
+    } else {
+        lockout.throttle.record_failure(&mut tx, tenant, &attempt).await?;
+        tx.commit().await.storage()?;
+        Err(refused().with_internal("wrong password, or inactive/unconfirmed account"))
     }
 }
 
-/// `PUT /V1/customers/me/password`. A wrong current password counts towards the sign-in
-/// lock of the account's email. A new password ends every session: all of the customer's
-/// tokens are revoked and any pending reset link is dropped.
-pub async fn change_password(
+/// Checks the calling customer's current password, as sign-in does: a wrong one counts
+/// towards the account's lock, and a locked account is refused after the same verification.
+/// Answers the account's email.
+pub(crate) async fn prove_password(
     db: &Db,
     tenant: TenantId,
     customer_id: i64,
     current: &str,
-    new: &str,
-    throttle: &Throttle,
-) -> Result<(), ApiError> {
-    let mismatch = || ApiError::new(ErrorCode::PasswordMismatch);
+    lockout: &Lockout<'_>,
+    refusal: ErrorCode,
+) -> Result<String, ApiError> {
+    let refused = || ApiError::new(refusal);
     let mut reader = db.reader().await.storage()?;
     let row = reader
         .fetch_optional(sql!(
@@ -793,23 +797,42 @@ pub async fn change_password(
         ))
         .await
         .storage()?;
-    let Some(row) = row else { return Err(mismatch()) };
+    let Some(row) = row else { return Err(refused()) };
     let email: String = row.get("email").storage()?;
     let hash: Option<String> = row.get("password_hash").storage()?;
-    if throttle.is_locked(&mut reader, tenant, TokenKind::Customer, &email).await? {
-        return Err(mismatch().with_internal("account locked after repeated failures"));
-    }
+    let attempt = lockout.attempt(TokenKind::Customer, customer_id);
+    let locked = lockout.throttle.is_locked(&mut reader, tenant, &attempt).await?;
     drop(reader);
-    if !password::verify(current.to_owned(), hash).await? {
-        let mut tx = db.begin().await.storage()?;
-        throttle.record_failure(&mut tx, tenant, TokenKind::Customer, &email).await?;
-        tx.commit().await.storage()?;
-        return Err(mismatch());
+    let valid = password::verify(current.to_owned(), hash).await?;
+    if locked {
+        return Err(refused().with_internal("account locked after repeated failures"));
     }
+    if !valid {
+        let mut tx = db.begin().await.storage()?;
+        lockout.throttle.record_failure(&mut tx, tenant, &attempt).await?;
+        tx.commit().await.storage()?;
+        return Err(refused());
+    }
+    Ok(email)
+}
+
+/// `PUT /V1/customers/me/password`. A wrong current password counts towards the sign-in
+/// lock of the account. A new password ends every session: all of the customer's tokens
+/// are revoked (Magento does the same), any pending reset link is dropped, and the lock is
+/// lifted.
+pub async fn change_password(
+    db: &Db,
+    tenant: TenantId,
+    customer_id: i64,
+    current: &str,
+    new: &str,
+    lockout: &Lockout<'_>,
+) -> Result<(), ApiError> {
+    let email = prove_password(db, tenant, customer_id, current, lockout, ErrorCode::PasswordMismatch).await?;
     check_password(new, &email)?;
     let hash = password::hash(new.to_owned()).await?;
     let mut tx = db.begin().await.storage()?;
-    set_password(&mut tx, tenant, customer_id, &email, hash, throttle).await?;
+    set_password(&mut tx, tenant, customer_id, hash).await?;
     tx.commit().await.storage()
 }
 
@@ -818,9 +841,7 @@ pub(super) async fn set_password(
     ex: &mut impl Exec,
     tenant: TenantId,
     customer_id: i64,
-    email: &str,
     hash: String,
-    throttle: &Throttle,
 ) -> Result<(), ApiError> {
     ex.execute(sql!(
         "UPDATE customers SET password_hash = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2",
@@ -833,7 +854,7 @@ pub(super) async fn set_password(
     .storage()?;
     super::reset::forget(ex, tenant, customer_id).await?;
     tokens::revoke_all(ex, tenant, TokenKind::Customer, customer_id).await?;
-    throttle.reset(ex, tenant, TokenKind::Customer, email).await
+    tokens::unlock(ex, tenant, TokenKind::Customer, customer_id).await.map(|_| ())
 }
 
 #[cfg(test)]

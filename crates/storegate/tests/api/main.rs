@@ -28,6 +28,7 @@ mod hostile;
 mod import;
 mod integrations;
 mod inventory;
+mod lockout;
 mod observability;
 mod order_lifecycle;
 mod outage;

@@ -188,6 +188,7 @@ pub fn announce_generated_password(boot: &Bootstrapped) {
 }
 
 async fn migrate(config: &Config) -> anyhow::Result<()> {
+    startup::make_data_dir_private(config);
     let db = Db::connect(&config.connect_options())
         .await
         .with_context(|| format!("cannot open {}", config.database_description()))?;

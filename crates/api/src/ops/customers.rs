@@ -15,7 +15,7 @@ use crate::wire::customer::{AddressOut, CustomerIn, CustomerOut, GroupOut, Valid
 use schemars::JsonSchema;
 use serde::Deserialize;
 use storegate_domain::StorageResult;
-use storegate_domain::customer::account::{self, Editor};
+use storegate_domain::customer::account;
 use storegate_domain::customer::reset::{self, ResetMail};
 use storegate_domain::customer::{self, DefaultAddress, groups};
 use storegate_types::ApiError;
@@ -100,6 +100,10 @@ pub struct SaveCustomerInput {
     #[schemars(with = "i64")]
     pub customer_id: i64,
     pub customer: CustomerIn,
+    /// `PUT /V1/customers/me` only: the current password, required to change the email
+    /// (Magento's account edit form calls it `current_password`; `currentPassword` works too).
+    #[serde(default)]
+    pub current_password: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -227,9 +231,7 @@ impl Operation for UpdateCustomer {
 
     async fn call(cx: &Ctx, input: SaveCustomerInput) -> Result<CustomerOut, ApiError> {
         let data = input.customer.into_input();
-        account::update(&cx.db, cx.tenant, &cx.settings.crypto, input.customer_id, data, Editor::Admin)
-            .await
-            .map(CustomerOut::from)
+        account::update(&cx.db, cx.tenant, &cx.settings.crypto, input.customer_id, data).await.map(CustomerOut::from)
     }
 }
 
@@ -407,9 +409,17 @@ impl Operation for UpdateMe {
 
     async fn call(cx: &Ctx, input: SaveCustomerInput) -> Result<CustomerOut, ApiError> {
         let data = input.customer.into_input();
-        account::update(&cx.db, cx.tenant, &cx.settings.crypto, input.customer_id, data, Editor::SelfService)
-            .await
-            .map(CustomerOut::from)
+        account::update_own(
+            &cx.db,
+            cx.tenant,
+            &cx.settings.crypto,
+            input.customer_id,
+            data,
+            input.current_password.as_deref(),
+            &super::auth::lockout(cx),
+        )
+        .await
+        .map(CustomerOut::from)
     }
 }
 

@@ -468,6 +468,9 @@ pub async fn create_account(
     };
     let mut tx = db.begin().await.storage()?;
     draft.group_id = groups::default_for(&mut tx, tenant, view).await?.id;
+    // Forced like the group: with it set, a caller could pin the group against later
+    // automatic assignment (VAT-based group changes) from an anonymous route.
+    draft.disable_auto_group_change = 0;
     let scope = resolve_scope(&mut tx, tenant, view, draft.website_id, draft.store_id).await?;
     if email_in_use(&mut tx, tenant, scope.website_id, &draft.email, None).await? {
         return Err(email_taken());
@@ -569,9 +572,52 @@ async fn replace_addresses(
     Ok(all)
 }
 
-/// `PUT /V1/customers/{customerId}` (admin) and `PUT /V1/customers/me` (self service).
-/// Absent fields keep their values; `addresses`, when given, replaces the address set.
+/// `PUT /V1/customers/{customerId}` (admin). Absent fields keep their values; `addresses`,
+/// when given, replaces the address set.
 pub async fn update(
+    db: &Db,
+    tenant: TenantId,
+    crypto: &Crypto,
+    id: i64,
+    input: CustomerInput,
+) -> Result<Customer, ApiError> {
+    save(db, tenant, crypto, id, input, Editor::Admin).await
+}
+
+/// `PUT /V1/customers/me`: the customer's own edit. Changing the email needs the current
+/// password (`current_password` beside `customer`, as Magento's account edit asks for it;
+/// a wrong one counts towards the sign-in lock), and ends every session of the account:
+/// all of its tokens are revoked, the one in use included, as Magento does on a password
+/// change.
+pub async fn update_own(
+    db: &Db,
+    tenant: TenantId,
+    crypto: &Crypto,
+    id: i64,
+    input: CustomerInput,
+    current_password: Option<&str>,
+    lockout: &Lockout<'_>,
+) -> Result<Customer, ApiError> {
+    let stored: Option<String> = db
+        .reader()
+        .await
+        .storage()?
+        .fetch_optional_scalar(sql!("SELECT email FROM customers WHERE tenant_id = $1 AND id = $2", tenant.0, id))
+        .await
+        .storage()?;
+    let changes_email = match (&input.email, &stored) {
+        (Some(new), Some(old)) => new.trim().to_lowercase() != *old,
+        _ => false,
+    };
+    if changes_email {
+        let current =
+            current_password.filter(|p| !p.is_empty()).ok_or_else(|| ApiError::required("current_password"))?;
+        prove_password(db, tenant, id, current, lockout, ErrorCode::PasswordMismatch).await?;
+    }
+    save(db, tenant, crypto, id, input, Editor::SelfService).await
+}
+
+async fn save(
     db: &Db,
     tenant: TenantId,
     crypto: &Crypto,
@@ -655,6 +701,11 @@ pub async fn update(
     if email_changed {
         // A reset link sent to the old address must not open the account any more.
         super::reset::forget(&mut tx, tenant, id).await?;
+        // The customer proved the password for this change: whoever else holds a session
+        // of the account (a stolen token) loses it with the old address.
+        if editor == Editor::SelfService {
+            tokens::revoke_all(&mut tx, tenant, TokenKind::Customer, id).await?;
+        }
     }
     let customer = super::require(&mut tx, tenant, crypto, id).await?;
     tx.commit().await.storage()?;

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+mod account_security;
 mod acl;
 mod audit;
 mod backend;
@@ -21,6 +22,7 @@ mod demo;
 mod directory;
 mod disk;
 mod errors;
+mod file_modes;
 mod fuzz_bodies;
 mod fuzz_paths;
 mod helpers;

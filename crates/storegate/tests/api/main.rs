@@ -8,6 +8,7 @@ mod acl;
 mod audit;
 mod backend;
 mod bulk;
+mod bulk_privacy;
 mod caches;
 mod carts;
 mod catalog;

@@ -76,9 +76,13 @@ async fn bulk_status_shows_data_only_to_the_sender_or_to_holders_of_the_operatio
                                      "taxvat": "DE999888777"}});
     let updated = queue_and_settle(&server, &admin, Method::PUT, &format!("/V1/customers/{id}"), update).await;
 
-    // The sender sees everything (secrets masked).
-    assert!(shows(&detailed(&server, &admin, &registered).await, "221B Hidden Street"));
+    // The sender (and any holder of the update's resource) sees its data. A registration
+    // is an anonymous operation, queued as a guest: no resource guards it and its sender
+    // cannot read bulk status, so nobody sees its data, not even a full administrator.
     assert!(shows(&detailed(&server, &admin, &updated).await, "DE999888777"));
+    let hidden = detailed(&server, &admin, &registered).await;
+    assert!(!shows(&hidden, "221B Hidden Street"), "{hidden}");
+    assert_eq!(hidden["operations_list"][0]["serialized_data"], "null");
 
     // A role with only the bulk resource: status and ids, nothing of the data.
     let bulk_only = user_with(&server, "BulkOnly", &[BULK]).await;

@@ -6,6 +6,7 @@
 mod account_security;
 mod acl;
 mod audit;
+mod audit_secrets;
 mod backend;
 mod bulk;
 mod bulk_privacy;

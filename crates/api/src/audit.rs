@@ -9,6 +9,57 @@ use serde_json::Value;
 /// Field names that must never reach the audit log.
 const SECRET_WORDS: &[&str] = &["password", "token", "secret", "hash"];
 
+/// Field names whose values are personal data or bearer secrets (a guest cart's masked id
+/// is a bearer secret; so is a coupon code, which buys a discount): never in an audit
+/// sentence or target, where they would outlive the data they describe. Referenced there by
+/// a non-secret id instead.
+const UNAUDITABLE_WORDS: &[&str] = &[
+    "email",
+    "dob",
+    "taxvat",
+    "vat_id",
+    "telephone",
+    "street",
+    "postcode",
+    "firstname",
+    "lastname",
+    "coupon_code",
+    "codes",
+    "mask",
+    "reset_token",
+    "current_password",
+];
+
+/// Whether an audit placeholder or target of operation `op_id` at `path` would record a
+/// secret, personal data or a bearer id: [`is_secret`], the words above, a guest cart's id
+/// (its masked id) and a coupon's `code`.
+pub fn is_unauditable(op_id: &str, path: &str, placeholder: &str) -> bool {
+    let last = placeholder.rsplit('.').next().unwrap_or(placeholder).to_ascii_lowercase();
+    is_secret(placeholder)
+        || UNAUDITABLE_WORDS.iter().any(|w| last.contains(w))
+        || (path.contains("/guest-carts/") && last == "cart_id")
+        || (op_id.contains("coupon") && last == "code")
+}
+
+/// The text of a failure for the audit log: Magento's message template with only field
+/// names filled in (`%fieldName`), every value left as its placeholder, because values are
+/// what the caller sent (an invalid date of birth, an email, a guest cart's masked id, a
+/// coupon code guess). Aggregated errors are listed the same way.
+pub fn failure_text(e: &storegate_types::ApiError) -> String {
+    use storegate_types::error::Params;
+    let names_only = match &e.params {
+        Params::Named(pairs) => Params::Named(pairs.iter().filter(|(k, _)| k == "fieldName").cloned().collect()),
+        _ => Params::None,
+    };
+    let own = storegate_types::error::substitute(e.code.template(), &names_only);
+    if e.errors.is_empty() {
+        own
+    } else {
+        let inner: Vec<String> = e.errors.iter().map(failure_text).collect();
+        format!("{own} ({})", inner.join("; "))
+    }
+}
+
 pub fn placeholders(template: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = template;
@@ -147,6 +198,29 @@ mod tests {
         assert_eq!(v, json!({"customer": {"email": "a@b.c"}, "password": "******", "items": [{"token": "******"}]}));
         let s = render("{password}", "p", "s", &json!({"password": "hunter2"}), None);
         assert_eq!(s, "[redacted]");
+    }
+
+    #[test]
+    fn failure_text_keeps_field_names_and_drops_values() {
+        use storegate_types::{ApiError, ErrorCode};
+        let e = ApiError::invalid_value("dob", "1990-13-45");
+        assert_eq!(failure_text(&e), "Invalid value of \"%value\" provided for the dob field.");
+        let e = ApiError::positional(ErrorCode::CouponCodeInvalid, ["GUESS-42"]);
+        assert!(!failure_text(&e).contains("GUESS-42"));
+        let e = ApiError::no_such_entity("cartId", "mAsKeDiD");
+        assert_eq!(failure_text(&e), "No such entity with cartId = %fieldValue");
+        let e = ApiError::aggregate(vec![ApiError::required("email"), ApiError::invalid_value("dob", "x")]).unwrap();
+        assert!(failure_text(&e).contains("email") && !failure_text(&e).contains("\"x\""));
+    }
+
+    #[test]
+    fn personal_data_and_bearer_ids_are_unauditable() {
+        assert!(is_unauditable("customers.me.update", "/V1/customers/me", "customer.email"));
+        assert!(is_unauditable("carts.guest.get", "/V1/guest-carts/{cartId}", "cart_id"));
+        assert!(!is_unauditable("carts.admin.get", "/V1/carts/{cartId}", "cart_id"));
+        assert!(is_unauditable("carts.mine.coupons.set", "/V1/carts/mine/coupons/{couponCode}", "coupon_code"));
+        assert!(is_unauditable("pricing.coupons.create", "/V1/coupons", "code"));
+        assert!(!is_unauditable("pricing.tax_rates.create", "/V1/taxRates", "code"));
     }
 
     #[test]

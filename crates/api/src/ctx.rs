@@ -51,6 +51,11 @@ pub trait Host: Send + Sync {
     fn render_metrics(&self) -> String;
     /// The OpenAPI document, built once from the registry.
     fn openapi(&self) -> Arc<serde_json::Value>;
+    /// The edge's one permission decision (`access::decide`) for `principal` on the
+    /// registered operation `operation_id`: whether it could call it now. `false` for an
+    /// id the registry does not know. Lets a handler show data governed by another
+    /// operation's ACL without deciding anything itself.
+    fn permits(&self, principal: &Principal, operation_id: &str, tenant: TenantId) -> bool;
 }
 
 #[derive(Clone)]

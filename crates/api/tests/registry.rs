@@ -3,7 +3,7 @@
 //! its operation's input or output and name no secret.
 
 use std::collections::HashSet;
-use storegate_api::audit::{is_secret, placeholders, schema_has_path};
+use storegate_api::audit::{is_secret, is_unauditable, placeholders, schema_has_path};
 use storegate_api::openapi::{document, generator};
 use storegate_api::operations;
 
@@ -32,6 +32,12 @@ fn audit_templates_name_only_declared_fields_and_no_secrets() {
         let names: Vec<&str> = placeholders(s.audit).into_iter().chain(s.target).collect();
         for name in names {
             assert!(!is_secret(name), "{}: audit placeholder {{{name}}} would print a secret", s.id);
+            assert!(
+                !is_unauditable(s.id, s.path, name),
+                "{}: audit placeholder or target {{{name}}} would record personal data or a bearer secret \
+                 (a guest cart's masked id, a coupon code); name it by a non-secret id",
+                s.id
+            );
             if name == "principal" || name == "store" {
                 continue;
             }

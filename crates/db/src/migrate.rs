@@ -36,7 +36,8 @@ migrations! {
     9 "reservation_totals";
     10 "order_stock_reserved";
     11 "bulk_operations";
-    12 "audit_journal";
+    12 "login_failures_per_client";
+    13 "audit_journal";
 }
 
 impl Migration {

@@ -165,9 +165,11 @@ pub async fn reset_password(
     if changed == 0 {
         return Err(ApiError::no_such_entity("username", username.to_owned()));
     }
-    // A new password ends every session opened with the old one.
+    // A new password ends every session opened with the old one, and lifts the sign-in
+    // lock: whoever set it can sign in with the new password at once.
     if let Some((user, _)) = credentials(ex, tenant, username).await? {
         crate::tokens::revoke_all(ex, tenant, crate::tokens::TokenKind::Admin, user.id.0).await?;
+        crate::tokens::unlock(ex, tenant, crate::tokens::TokenKind::Admin, user.id.0).await?;
     }
     Ok(())
 }
@@ -270,42 +272,54 @@ pub async fn create_role(
     Ok(Role { id: RoleId(id), name: name.to_owned(), resources: checked.iter().map(|r| r.id().to_owned()).collect() })
 }
 
-/// Magento's admin sign-in for `POST /V1/integration/admin/token`: the lock is checked
-/// before the password, every failure counts (known user or not), success clears the count,
-/// and all refusals read the same so they reveal nothing.
+/// Magento's admin sign-in for `POST /V1/integration/admin/token`. The password is verified
+/// on every path (unknown name, locked account, wrong password) so that no refusal can be
+/// told from another by its timing; all refusals read the same. Failures count against an
+/// existing account only (see [`crate::tokens::Throttle`]); success clears the count.
 pub async fn sign_in(
     db: &storegate_db::Db,
     tenant: TenantId,
     username: &str,
     password: &str,
-    throttle: &crate::tokens::Throttle,
+    lockout: &crate::tokens::Lockout<'_>,
     lifetime: time::Duration,
 ) -> Result<String, ApiError> {
     use crate::tokens::{self, TokenKind};
     let refused = || ApiError::new(ErrorCode::InvalidCredentials);
     let mut reader = db.reader().await.storage()?;
-    if throttle.is_locked(&mut reader, tenant, TokenKind::Admin, username).await? {
+    let found = credentials(&mut reader, tenant, username).await?;
+    let attempt = found.as_ref().map(|(user, _)| lockout.attempt(TokenKind::Admin, user.id.0));
+    let locked = match &attempt {
+        Some(a) => lockout.throttle.is_locked(&mut reader, tenant, a).await?,
+        None => false,
+    };
+    drop(reader);
+    let (user, hash) = found.map_or((None, None), |(user, hash)| (Some(user), Some(hash)));
+    let valid = password::verify(password.to_owned(), hash).await?;
+    let (Some(user), Some(attempt)) = (user, attempt) else {
+        return Err(refused().with_internal("unknown admin user name"));
+    };
+    if locked {
         return Err(refused().with_internal("account locked after repeated failures"));
     }
-    let found = credentials(&mut reader, tenant, username).await?;
-    drop(reader);
-    let (user, hash) = match found {
-        Some((user, hash)) => (Some(user), Some(hash)),
-        None => (None, None),
-    };
-    let valid = password::verify(password.to_owned(), hash).await?;
     let mut tx = db.begin().await.storage()?;
-    match user {
-        Some(user) if valid && user.is_active => {
-            throttle.reset(&mut tx, tenant, TokenKind::Admin, username).await?;
-            let token = tokens::issue(&mut tx, tenant, TokenKind::Admin, user.id.0, lifetime).await?;
-            tx.commit().await.storage()?;
-            Ok(token)
-        }
-        _ => {
-            throttle.record_failure(&mut tx, tenant, TokenKind::Admin, username).await?;
-            tx.commit().await.storage()?;
-            Err(refused().with_internal("wrong user name or password, or inactive user"))
-        }
+    if valid && user.is_active {
+        lockout.throttle.reset(&mut tx, tenant, &attempt).await?;
+        let token = tokens::issue(&mut tx, tenant, TokenKind::Admin, user.id.0, lifetime).await?;
+        tx.commit().await.storage()?;
+        Ok(token)
+    } else {
+        lockout.throttle.record_failure(&mut tx, tenant, &attempt).await?;
+        tx.commit().await.storage()?;
+        Err(refused().with_internal("wrong password, or inactive user"))
     }
+}
+
+/// `storegate admin unlock`: lifts the sign-in lock of one admin user, for every address.
+/// Answers whether there was anything to lift.
+pub async fn unlock(ex: &mut impl Exec, tenant: TenantId, username: &str) -> Result<bool, ApiError> {
+    let (user, _) = credentials(ex, tenant, username)
+        .await?
+        .ok_or_else(|| ApiError::no_such_entity("username", username.to_owned()))?;
+    Ok(crate::tokens::unlock(ex, tenant, crate::tokens::TokenKind::Admin, user.id.0).await? > 0)
 }

@@ -336,6 +336,10 @@ pub struct Bulk {
 /// One operation as its status endpoints describe it; `input` and `result` are decrypted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
+    /// The registry id of the queued operation (`customers.account.create`).
+    pub operation: String,
+    /// Who queued it, as [`user_of`] numbers it.
+    pub queued_by: (i64, Option<i64>),
     pub position: i64,
     pub bulk_uuid: String,
     pub topic_name: String,
@@ -367,8 +371,20 @@ pub async fn find(ex: &mut impl Exec, tenant: TenantId, uuid: &str) -> Result<Bu
     })
 }
 
-const OPERATION_COLUMNS: &str =
-    "o.position, o.bulk_uuid, o.topic_name, o.status, o.result_message, o.error_code, o.payload, o.result_data";
+const OPERATION_COLUMNS: &str = "o.position, o.bulk_uuid, o.topic_name, o.status, o.result_message, o.error_code, \
+     o.payload, o.result_data, o.operation, b.user_type, b.user_id";
+
+/// The operations joined with their bulk, which says who queued them.
+const OPERATIONS_FROM: &str =
+    "FROM bulk_operations o JOIN bulks b ON b.tenant_id = o.tenant_id AND b.uuid = o.bulk_uuid";
+
+impl Operation {
+    /// Status and ids only: drops the input, the result and the result message (which may
+    /// echo input values), for a reader who may not see the queued operation's data.
+    pub fn without_data(self) -> Operation {
+        Operation { input: "null".into(), result: None, result_message: None, ..self }
+    }
+}
 
 fn operation_of(row: &Row, crypto: &Crypto) -> Result<Operation, ApiError> {
     let payload: String = row.at(6).storage()?;
@@ -382,6 +398,8 @@ fn operation_of(row: &Row, crypto: &Crypto) -> Result<Operation, ApiError> {
         error_code: row.at(5).storage()?,
         input: crypto.decrypt(&payload)?,
         result: crypto.decrypt_opt(result.as_deref())?,
+        operation: row.at(8).storage()?,
+        queued_by: (row.at(9).storage()?, row.at(10).storage()?),
     })
 }
 
@@ -395,7 +413,7 @@ pub async fn operations(
     let rows = ex
         .fetch_all(sql!(
             format!(
-                "SELECT {OPERATION_COLUMNS} FROM bulk_operations o WHERE o.tenant_id = $1 AND o.bulk_uuid = $2 ORDER BY o.position"
+                "SELECT {OPERATION_COLUMNS} {OPERATIONS_FROM} WHERE o.tenant_id = $1 AND o.bulk_uuid = $2 ORDER BY o.position"
             ),
             tenant.0,
             uuid.to_owned()
@@ -441,11 +459,7 @@ pub async fn search(
     max_page_size: i64,
 ) -> Result<(Vec<Operation>, i64), ApiError> {
     let compiled = search::compile(criteria, &OPERATION_SEARCH_FIELDS, &|_| None, 2, max_page_size, ex.backend())?;
-    let from = format!(
-        "FROM bulk_operations o JOIN bulks b ON b.tenant_id = o.tenant_id AND b.uuid = o.bulk_uuid \
-         WHERE o.tenant_id = $1 AND ({})",
-        compiled.condition
-    );
+    let from = format!("{OPERATIONS_FROM} WHERE o.tenant_id = $1 AND ({})", compiled.condition);
     let (rows, total) = search::fetch_page(ex, tenant, &compiled, OPERATION_COLUMNS, &from).await?;
     let items = rows.iter().map(|r| operation_of(r, crypto)).collect::<Result<_, _>>()?;
     Ok((items, total))

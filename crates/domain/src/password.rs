@@ -39,6 +39,7 @@ pub async fn hash(password: String) -> Result<String, ApiError> {
 /// Verifies against `stored`, or against a fixed dummy hash when there is no user, so that
 /// an unknown user name takes as long to refuse as a wrong password.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, ApiError> {
+    metrics::counter!("storegate_password_checks_total").increment(1);
     bounded(move || {
         let exists = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());

@@ -4,8 +4,10 @@
 //! 165 bits), returned once and stored only as its SHA-256 hash: high-entropy secrets need
 //! no slow hash, and SHA-256 is what secret-scanning feedback uses to name a token.
 
+use crate::crypto::Crypto;
 use crate::{StorageResult, clock};
 use sha2::{Digest, Sha256};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use storegate_db::{Exec, sql};
 use storegate_types::{ApiError, TenantId};
 use time::Duration;
@@ -110,13 +112,30 @@ pub async fn revoke_all(ex: &mut impl Exec, tenant: TenantId, kind: TokenKind, s
     .storage()
 }
 
-/// Magento's sign-in throttle (`oauth/authentication_lock`): after `max_failures` failed
-/// attempts for one user name and type, the name is locked for `lock` whatever the password.
+/// Magento's sign-in throttle (`oauth/authentication_lock`), counted per account and per
+/// (account, client address) so that one address cannot lock an account for everyone:
+///
+/// - `max_failures` failed attempts on one account from one address lock that account for
+///   that address for `lock`, whatever the password (Magento's rule, per address);
+/// - `max_failures × ACCOUNT_FACTOR` failed attempts on one account from all addresses
+///   together lock it for every address for `lock`, which no single address can reach;
+/// - a successful sign-in clears the count of its address and the account-wide count; a new
+///   password (`admin reset-password`, a customer's reset or change) and `admin unlock` clear
+///   every count and lock of the account.
+///
+/// Attempts refused by a lock are not counted. Only existing accounts are counted: a name
+/// that matches no account writes nothing (per-address rate limits cover probing).
 #[derive(Debug, Clone, Copy)]
 pub struct Throttle {
     pub max_failures: i64,
     pub lock: Duration,
 }
+
+/// How many addresses' worth of failures lock an account for everyone.
+pub const ACCOUNT_FACTOR: i64 = 5;
+
+/// The `client` key of the account-wide row (addresses are stored as hex keyed hashes).
+const ACCOUNT: &str = "*";
 
 impl Default for Throttle {
     fn default() -> Self {
@@ -124,55 +143,108 @@ impl Default for Throttle {
     }
 }
 
+/// The lockout as one request sees it: the rule, the key that hashes client addresses, and
+/// the caller's address (`None` outside HTTP).
+#[derive(Debug, Clone, Copy)]
+pub struct Lockout<'a> {
+    pub throttle: &'a Throttle,
+    pub crypto: &'a Crypto,
+    pub client: Option<IpAddr>,
+}
+
+impl Lockout<'_> {
+    /// The keys of one attempt on one existing account.
+    pub fn attempt(&self, kind: TokenKind, subject: i64) -> Attempt {
+        Attempt { kind, subject, client: client_key(self.crypto, self.client) }
+    }
+}
+
+/// One sign-in attempt: the account tried and the (hashed) address trying it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub kind: TokenKind,
+    pub subject: i64,
+    client: String,
+}
+
+/// The address as a keyed hash, so the table holds no address in clear. An IPv6 client is
+/// counted by its /64, which one host usually owns whole.
+fn client_key(crypto: &Crypto, client: Option<IpAddr>) -> String {
+    let Some(ip) = client else { return "unknown".into() };
+    let ip = match ip {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        IpAddr::V6(v6) => IpAddr::V4(v6.to_ipv4_mapped().unwrap_or(Ipv4Addr::UNSPECIFIED)),
+        v4 => v4,
+    };
+    crypto.blind_index("sign-in client", &ip.to_string())
+}
+
 impl Throttle {
-    pub async fn is_locked(
-        &self,
-        ex: &mut impl Exec,
-        tenant: TenantId,
-        kind: TokenKind,
-        username: &str,
-    ) -> Result<bool, ApiError> {
-        let until: Option<Option<String>> = ex
-            .fetch_optional(sql!(
-                "SELECT lock_expires_at FROM login_failures WHERE tenant_id = $1 AND user_type = $2 AND username = $3",
-                tenant.0,
-                kind.as_str(),
-                username.to_owned()
-            ))
-            .await
-            .storage()?
-            .map(|r| r.at(0))
-            .transpose()
-            .storage()?;
-        Ok(matches!(until, Some(Some(t)) if t > clock::now_text()))
+    fn account_max(&self) -> i64 {
+        self.max_failures.saturating_mul(ACCOUNT_FACTOR)
     }
 
+    /// Whether the account is locked for this address or for everyone.
+    pub async fn is_locked(&self, ex: &mut impl Exec, tenant: TenantId, attempt: &Attempt) -> Result<bool, ApiError> {
+        let locks: i64 = ex
+            .fetch_scalar(sql!(
+                "SELECT COUNT(*) FROM login_failures WHERE tenant_id = $1 AND user_type = $2 AND subject_id = $3 \
+                 AND client IN ($4, $5) AND lock_expires_at > $6",
+                tenant.0,
+                attempt.kind.as_str(),
+                attempt.subject,
+                attempt.client.clone(),
+                ACCOUNT,
+                clock::now_text()
+            ))
+            .await
+            .storage()?;
+        Ok(locks > 0)
+    }
+
+    /// Counts a failure for the address and for the account, locking either at its limit.
     pub async fn record_failure(
         &self,
         ex: &mut impl Exec,
         tenant: TenantId,
-        kind: TokenKind,
-        username: &str,
+        attempt: &Attempt,
+    ) -> Result<(), ApiError> {
+        self.count(ex, tenant, attempt, &attempt.client, self.max_failures).await?;
+        self.count(ex, tenant, attempt, ACCOUNT, self.account_max()).await
+    }
+
+    async fn count(
+        &self,
+        ex: &mut impl Exec,
+        tenant: TenantId,
+        attempt: &Attempt,
+        client: &str,
+        limit: i64,
     ) -> Result<(), ApiError> {
         let failures: i64 = ex
             .fetch_scalar(sql!(
-                "INSERT INTO login_failures (tenant_id, user_type, username, failures) VALUES ($1, $2, $3, 1) \
-                 ON CONFLICT (tenant_id, user_type, username) DO UPDATE SET failures = login_failures.failures + 1 \
+                "INSERT INTO login_failures (tenant_id, user_type, subject_id, client, failures) VALUES ($1, $2, $3, $4, 1) \
+                 ON CONFLICT (tenant_id, user_type, subject_id, client) DO UPDATE SET failures = login_failures.failures + 1 \
                  RETURNING failures",
                 tenant.0,
-                kind.as_str(),
-                username.to_owned()
+                attempt.kind.as_str(),
+                attempt.subject,
+                client.to_owned()
             ))
             .await
             .storage()?;
-        if failures >= self.max_failures {
+        if failures >= limit {
             ex.execute(sql!(
                 "UPDATE login_failures SET failures = 0, lock_expires_at = $1 \
-                 WHERE tenant_id = $2 AND user_type = $3 AND username = $4",
+                 WHERE tenant_id = $2 AND user_type = $3 AND subject_id = $4 AND client = $5",
                 clock::after(self.lock),
                 tenant.0,
-                kind.as_str(),
-                username.to_owned()
+                attempt.kind.as_str(),
+                attempt.subject,
+                client.to_owned()
             ))
             .await
             .storage()?;
@@ -180,23 +252,33 @@ impl Throttle {
         Ok(())
     }
 
-    pub async fn reset(
-        &self,
-        ex: &mut impl Exec,
-        tenant: TenantId,
-        kind: TokenKind,
-        username: &str,
-    ) -> Result<(), ApiError> {
+    /// A successful sign-in: clears this address's count and the account-wide count.
+    pub async fn reset(&self, ex: &mut impl Exec, tenant: TenantId, attempt: &Attempt) -> Result<(), ApiError> {
         ex.execute(sql!(
-            "DELETE FROM login_failures WHERE tenant_id = $1 AND user_type = $2 AND username = $3",
+            "DELETE FROM login_failures WHERE tenant_id = $1 AND user_type = $2 AND subject_id = $3 AND client IN ($4, $5)",
             tenant.0,
-            kind.as_str(),
-            username.to_owned()
+            attempt.kind.as_str(),
+            attempt.subject,
+            attempt.client.clone(),
+            ACCOUNT
         ))
         .await
         .storage()
         .map(|_| ())
     }
+}
+
+/// Lifts every lock and count of one account (a new password, or `admin unlock`); answers
+/// how many rows were cleared.
+pub async fn unlock(ex: &mut impl Exec, tenant: TenantId, kind: TokenKind, subject: i64) -> Result<u64, ApiError> {
+    ex.execute(sql!(
+        "DELETE FROM login_failures WHERE tenant_id = $1 AND user_type = $2 AND subject_id = $3",
+        tenant.0,
+        kind.as_str(),
+        subject
+    ))
+    .await
+    .storage()
 }
 
 #[cfg(test)]
@@ -207,5 +289,16 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert_ne!(a, super::generate());
         assert_eq!(super::hash("abc").len(), 64);
+    }
+
+    #[test]
+    fn client_keys_are_keyed_hashes_and_ipv6_counts_by_its_64() {
+        let c = crate::crypto::Crypto::from_key(&[3u8; 32]);
+        let key = |ip: &str| super::client_key(&c, Some(ip.parse().unwrap()));
+        assert_eq!(key("10.0.0.1"), key("::ffff:10.0.0.1"));
+        assert_ne!(key("10.0.0.1"), key("10.0.0.2"));
+        assert!(!key("10.0.0.1").contains("10.0"));
+        assert_eq!(key("2001:db8:1:2::1"), key("2001:db8:1:2:ffff::9"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
     }
 }

@@ -670,11 +670,14 @@ impl Audit<'_> {
                 Some(self.decision.reason.to_string()),
             ),
             Ok(_) => (200, storegate_api::audit::render(spec.audit, &who.name, &store, input, output), None),
-            Err(e) => (
-                self.app.compat.status(e.code),
-                format!("{} tried \"{}\" and failed: {}", who.name, spec.summary.trim_end_matches('.'), e.message()),
-                Some(e.message()),
-            ),
+            Err(e) => {
+                // The error's template with only field names filled in: the values sent (a
+                // guessed coupon, a mistyped date of birth) stay out of the log.
+                let failure = storegate_api::audit::failure_text(e);
+                let sentence =
+                    format!("{} tried \"{}\" and failed: {failure}", who.name, spec.summary.trim_end_matches('.'));
+                (self.app.compat.status(e.code), sentence, Some(failure))
+            }
         };
         Some(self.row(target, status, sentence, reason))
     }

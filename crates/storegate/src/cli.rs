@@ -82,6 +82,11 @@ pub enum AdminCommand {
         #[command(flatten)]
         password: PasswordArg,
     },
+    /// Lift the sign-in lock of an admin user (for every client address).
+    Unlock {
+        #[arg(long)]
+        username: String,
+    },
     /// Delete an admin user (and end their sessions).
     Delete {
         #[arg(long)]
@@ -183,6 +188,7 @@ pub fn announce_generated_password(boot: &Bootstrapped) {
 }
 
 async fn migrate(config: &Config) -> anyhow::Result<()> {
+    startup::make_data_dir_private(config);
     let db = Db::connect(&config.connect_options())
         .await
         .with_context(|| format!("cannot open {}", config.database_description()))?;
@@ -282,7 +288,27 @@ async fn admin_command(config: &Config, cmd: AdminCommand) -> anyhow::Result<()>
                 format!("the command line reset the password of admin user {username}"),
             )
             .await?;
-            println!("Password of '{username}' changed; their existing tokens are revoked.");
+            println!(
+                "Password of '{username}' changed; their existing tokens are revoked and any sign-in lock is lifted."
+            );
+        }
+        AdminCommand::Unlock { username } => {
+            let mut tx = db.begin().await.storage().map_err(fail)?;
+            let was_locked = admin::unlock(&mut tx, tenant, &username).await.map_err(fail)?;
+            tx.commit().await.storage().map_err(fail)?;
+            audit_cli(
+                &db,
+                tenant,
+                "cli.admin.unlock",
+                &username,
+                format!("the command line lifted the sign-in lock of admin user {username}"),
+            )
+            .await?;
+            if was_locked {
+                println!("Sign-in lock of '{username}' lifted.");
+            } else {
+                println!("'{username}' had no failed sign-ins to clear.");
+            }
         }
         AdminCommand::Delete { username } => {
             let mut tx = db.begin().await.storage().map_err(fail)?;

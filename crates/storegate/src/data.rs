@@ -135,10 +135,12 @@ fn print_welcome(
     sku: &str,
 ) {
     let base = format!("http://{addr}");
-    let password = match (&boot.generated_password, &config.admin_password) {
-        (Some(p), _) => p.clone(),
-        (None, Some(p)) => p.expose().to_owned(),
-        (None, None) => "<the password printed on first start>".to_owned(),
+    // Only a password this run generated is printed: one that came from the environment or
+    // the configuration is the operator's secret, and stdout often ends up in a log.
+    let password = match &boot.generated_password {
+        Some(p) => p.clone(),
+        None if config.admin_password.is_some() => "<the configured STOREGATE_ADMIN_PASSWORD>".to_owned(),
+        None => "<the password printed on first start>".to_owned(),
     };
     let sku_path: String = sku
         .bytes()

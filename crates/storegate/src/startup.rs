@@ -60,6 +60,76 @@ fn data_dir_problem(config: &Config) -> Option<String> {
     })
 }
 
+/// The data directory holds the database, its key and uploaded media: readable by the owner
+/// only, whatever the umask. Creates the directory, `media` and an empty `storegate.db`
+/// (SQLite creates its WAL and shared-memory files with the database file's mode), and
+/// tightens what an older version or a copy left readable by others. Best effort: a
+/// read-only or foreign-owned directory is reported in the log, and opening the database
+/// then explains the problem.
+pub(crate) fn make_data_dir_private(config: &Config) {
+    let dir = &config.data_dir;
+    let sqlite = config.database_url.is_none();
+    if !sqlite && !dir.exists() {
+        return; // PostgreSQL without local media yet: nothing to protect, nothing to create.
+    }
+    let mut problems = Vec::new();
+    for sub in [dir.clone(), dir.join("media")] {
+        if let Err(e) = private_dir(&sub) {
+            problems.push(format!("{}: {e}", sub.display()));
+        }
+    }
+    if sqlite {
+        let db = dir.join("storegate.db");
+        if let Err(e) = private_file(&db) {
+            problems.push(format!("{}: {e}", db.display()));
+        }
+    }
+    for name in ["storegate.db-wal", "storegate.db-shm", "storegate.key"] {
+        let path = dir.join(name);
+        if path.exists()
+            && let Err(e) = set_mode(&path, 0o600)
+        {
+            problems.push(format!("{}: {e}", path.display()));
+        }
+    }
+    if !problems.is_empty() {
+        tracing::warn!(problems = %problems.join("; "), "cannot make the data directory private to its owner");
+    }
+}
+
+fn private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)?;
+    // `mode` applies only to what is created (and passes through the umask): set it.
+    set_mode(path, 0o700)
+}
+
+/// Creates an empty file with mode 0600 unless one exists, then sets the mode.
+fn private_file(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?;
+    set_mode(path, 0o600)
+}
+
+fn set_mode(path: &std::path::Path, mode: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if std::fs::metadata(path)?.permissions().mode() & 0o777 != mode {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
+}
+
 /// The configured key, or the data directory's key file (created with a new random key,
 /// readable by the owner only, on first use).
 fn load_key(config: &Config) -> anyhow::Result<Crypto> {
@@ -128,6 +198,7 @@ const DATABASE_WAIT: Duration = Duration::from_secs(30);
 /// Connects and migrates; PostgreSQL that is unavailable is retried for [`DATABASE_WAIT`],
 /// each attempt logged. Anything else (a wrong password, a broken migration) fails at once.
 async fn connect_and_migrate(config: &Config) -> anyhow::Result<Db> {
+    make_data_dir_private(config);
     let deadline = tokio::time::Instant::now() + DATABASE_WAIT;
     loop {
         let attempt = async {

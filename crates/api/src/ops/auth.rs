@@ -36,6 +36,12 @@ impl Credentials {
     }
 }
 
+/// The sign-in lockout as this request sees it: failures count per account and per
+/// (account, client address).
+pub(crate) fn lockout(cx: &Ctx) -> tokens::Lockout<'_> {
+    tokens::Lockout { throttle: &cx.settings.throttle, crypto: &cx.settings.crypto, client: cx.client }
+}
+
 pub struct CreateAdminToken;
 
 impl Operation for CreateAdminToken {
@@ -51,7 +57,8 @@ impl Operation for CreateAdminToken {
         forced: &[],
         summary: "Sign in as an admin user and receive a Bearer token (4 hours by default).",
         audit: "{username} signed in to {store} and received an admin token",
-        target: Some("username"),
+        // Not the name tried: a failed attempt's name may be anyone's email address.
+        target: None,
     };
     type Input = Credentials;
     type Output = String;
@@ -59,7 +66,7 @@ impl Operation for CreateAdminToken {
     async fn call(cx: &Ctx, input: Credentials) -> Result<String, ApiError> {
         let (username, password) = input.require()?;
         let lifetime = time::Duration::try_from(cx.settings.admin_token_lifetime).unwrap_or(time::Duration::hours(4));
-        admin::sign_in(&cx.db, cx.tenant, &username, &password, &cx.settings.throttle, lifetime).await
+        admin::sign_in(&cx.db, cx.tenant, &username, &password, &lockout(cx), lifetime).await
     }
 }
 
@@ -89,7 +96,7 @@ impl Operation for CreateCustomerToken {
         let lifetime =
             time::Duration::try_from(cx.settings.customer_token_lifetime).unwrap_or(time::Duration::hours(1));
         let website = super::customers::request_website(cx).await?;
-        account::sign_in(&cx.db, cx.tenant, website, &username, &password, &cx.settings.throttle, lifetime).await
+        account::sign_in(&cx.db, cx.tenant, website, &username, &password, &lockout(cx), lifetime).await
     }
 }
 

@@ -43,7 +43,21 @@ async fn status<T: From<bulk::Operation>>(cx: &Ctx, uuid: &str) -> Result<BulkSt
     let mut r = cx.db.reader().await.storage()?;
     let found = bulk::find(&mut r, cx.tenant, uuid).await?;
     let ops = bulk::operations(&mut r, cx.tenant, &cx.settings.crypto, uuid).await?;
-    Ok(BulkStatus::new(found, ops.into_iter().map(Into::into).collect()))
+    Ok(BulkStatus::new(found, ops.into_iter().map(|o| visible(cx, o).into()).collect()))
+}
+
+/// An operation's inputs, result and result message are shown only to the principal that
+/// queued it, or to one that may call the queued operation itself (the edge's permission
+/// decision on the queued operation's spec, through [`crate::ctx::Host::permits`]), when
+/// that operation is guarded by ACL resources. Operations open to anyone or to the calling
+/// customer (registration, guest carts, `customers/me`) carry their sender's personal data
+/// and no resource covers them: only their sender sees it. Everyone else sees status and ids.
+fn visible(cx: &Ctx, op: bulk::Operation) -> bulk::Operation {
+    let caller = bulk::user_of(&cx.principal);
+    let sender = caller.1.is_some() && caller == op.queued_by;
+    let guarded =
+        crate::registry::find(&op.operation).is_some_and(|queued| matches!(queued.spec().acl, Acl::Resources(_)));
+    if sender || (guarded && cx.host.permits(&cx.principal, &op.operation, cx.tenant)) { op } else { op.without_data() }
 }
 
 pub struct ShortStatus;
@@ -127,7 +141,7 @@ impl Operation for ListOperations {
         let (items, total_count) =
             bulk::search(&mut r, cx.tenant, &cx.settings.crypto, &criteria, cx.settings.max_page_size).await?;
         Ok(SearchResult {
-            items: items.into_iter().map(Into::into).collect(),
+            items: items.into_iter().map(|o| visible(cx, o).into()).collect(),
             search_criteria: criteria.echo(),
             total_count,
         })

@@ -651,7 +651,7 @@ three!(PlaceMine, PlaceGuest, PlaceAdmin, "order", Put, "/order", Write, PlaceIn
 three!(GetCouponMine, GetCouponGuest, GetCouponAdmin, "coupons.get", Get, "/coupons", Read, CartOnly => Option<String>, get_coupon,
     "Get the cart's coupon code.", "{principal} read a cart's coupon in {store}");
 three!(SetCouponMine, SetCouponGuest, SetCouponAdmin, "coupons.set", Put, "/coupons/{couponCode}", Write, CouponIn => bool, set_coupon,
-    "Apply a coupon code to the cart.", "{principal} applied coupon {coupon_code} to a cart in {store}");
+    "Apply a coupon code to the cart.", "{principal} applied a coupon to a cart in {store}");
 three!(DeleteCouponMine, DeleteCouponGuest, DeleteCouponAdmin, "coupons.delete", Delete, "/coupons", Destructive, CartOnly => bool, delete_coupon,
     "Remove the cart's coupon code.", "{principal} removed the coupon of a cart in {store}");
 

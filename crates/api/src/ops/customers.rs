@@ -15,7 +15,7 @@ use crate::wire::customer::{AddressOut, CustomerIn, CustomerOut, GroupOut, Valid
 use schemars::JsonSchema;
 use serde::Deserialize;
 use storegate_domain::StorageResult;
-use storegate_domain::customer::account::{self, Editor};
+use storegate_domain::customer::account;
 use storegate_domain::customer::reset::{self, ResetMail};
 use storegate_domain::customer::{self, DefaultAddress, groups};
 use storegate_types::ApiError;
@@ -101,6 +101,10 @@ pub struct SaveCustomerInput {
     #[schemars(with = "i64")]
     pub customer_id: i64,
     pub customer: CustomerIn,
+    /// `PUT /V1/customers/me` only: the current password, required to change the email
+    /// (Magento's account edit form calls it `current_password`; `currentPassword` works too).
+    #[serde(default)]
+    pub current_password: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -229,9 +233,7 @@ impl Operation for UpdateCustomer {
 
     async fn call(cx: &Ctx, input: SaveCustomerInput) -> Result<CustomerOut, ApiError> {
         let data = input.customer.into_input();
-        account::update(&cx.db, cx.tenant, &cx.settings.crypto, input.customer_id, data, Editor::Admin)
-            .await
-            .map(CustomerOut::from)
+        account::update(&cx.db, cx.tenant, &cx.settings.crypto, input.customer_id, data).await.map(CustomerOut::from)
     }
 }
 
@@ -409,9 +411,17 @@ impl Operation for UpdateMe {
 
     async fn call(cx: &Ctx, input: SaveCustomerInput) -> Result<CustomerOut, ApiError> {
         let data = input.customer.into_input();
-        account::update(&cx.db, cx.tenant, &cx.settings.crypto, input.customer_id, data, Editor::SelfService)
-            .await
-            .map(CustomerOut::from)
+        account::update_own(
+            &cx.db,
+            cx.tenant,
+            &cx.settings.crypto,
+            input.customer_id,
+            data,
+            input.current_password.as_deref(),
+            &super::auth::lockout(cx),
+        )
+        .await
+        .map(CustomerOut::from)
     }
 }
 
@@ -440,7 +450,7 @@ impl Operation for ChangeMyPassword {
             input.customer_id,
             &input.current_password,
             &input.new_password,
-            &cx.settings.throttle,
+            &super::auth::lockout(cx),
         )
         .await?;
         Ok(true)
@@ -590,16 +600,7 @@ impl Operation for ResetPassword {
 
     async fn call(cx: &Ctx, input: ResetPasswordInput) -> Result<bool, ApiError> {
         let website = request_website(cx).await?;
-        reset::reset(
-            &cx.db,
-            cx.tenant,
-            website,
-            &input.email,
-            &input.reset_token,
-            &input.new_password,
-            &cx.settings.throttle,
-        )
-        .await?;
+        reset::reset(&cx.db, cx.tenant, website, &input.email, &input.reset_token, &input.new_password).await?;
         Ok(true)
     }
 }

@@ -566,7 +566,7 @@ pub struct CreateCoupon;
 impl Operation for CreateCoupon {
     const SPEC: OpSpec = OpSpec {
         summary: "Create a coupon for a rule that takes coupons.",
-        audit: "{principal} created coupon {coupon_id} ({code}) for cart price rule {rule_id}",
+        audit: "{principal} created coupon {coupon_id} for cart price rule {rule_id}",
         target: Some("coupon_id"),
         ..op("pricing.coupon.create", RULES, Method::Post, "/V1/coupons", Effect::Write)
     };
@@ -583,7 +583,7 @@ pub struct UpdateCoupon;
 impl Operation for UpdateCoupon {
     const SPEC: OpSpec = OpSpec {
         summary: "Update a coupon: only the fields sent change.",
-        audit: "{principal} updated coupon {coupon_id} ({code})",
+        audit: "{principal} updated coupon {coupon_id}",
         target: Some("coupon_id"),
         ..op("pricing.coupon.update", RULES, Method::Put, "/V1/coupons/{couponId}", Effect::Write)
     };
@@ -728,7 +728,7 @@ pub struct DeleteCouponsByCodes;
 impl Operation for DeleteCouponsByCodes {
     const SPEC: OpSpec = OpSpec {
         summary: "Delete coupons by code; answers the codes that were missing.",
-        audit: "{principal} deleted coupons by code {codes}",
+        audit: "{principal} deleted coupons by code",
         ..op("pricing.coupon.delete_by_codes", RULES, Method::Post, "/V1/coupons/deleteByCodes", Effect::Destructive)
     };
     type Input = DeleteByCodesInput;

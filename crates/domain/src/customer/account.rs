@@ -6,7 +6,7 @@
 use super::{Address, Customer, CustomerRow, email_taken, groups, not_found};
 use crate::crypto::Crypto;
 use crate::store::{self, StoreView};
-use crate::tokens::{self, Throttle, TokenKind};
+use crate::tokens::{self, Lockout, TokenKind};
 use crate::{StorageResult, clock, ids, password};
 use storegate_db::{Db, DbError, Exec, Query, sql};
 use storegate_types::{ApiError, ErrorCode, TenantId};
@@ -468,6 +468,9 @@ pub async fn create_account(
     };
     let mut tx = db.begin().await.storage()?;
     draft.group_id = groups::default_for(&mut tx, tenant, view).await?.id;
+    // Forced like the group: with it set, a caller could pin the group against later
+    // automatic assignment (VAT-based group changes) from an anonymous route.
+    draft.disable_auto_group_change = 0;
     let scope = resolve_scope(&mut tx, tenant, view, draft.website_id, draft.store_id).await?;
     if email_in_use(&mut tx, tenant, scope.website_id, &draft.email, None).await? {
         return Err(email_taken());
@@ -569,9 +572,52 @@ async fn replace_addresses(
     Ok(all)
 }
 
-/// `PUT /V1/customers/{customerId}` (admin) and `PUT /V1/customers/me` (self service).
-/// Absent fields keep their values; `addresses`, when given, replaces the address set.
+/// `PUT /V1/customers/{customerId}` (admin). Absent fields keep their values; `addresses`,
+/// when given, replaces the address set.
 pub async fn update(
+    db: &Db,
+    tenant: TenantId,
+    crypto: &Crypto,
+    id: i64,
+    input: CustomerInput,
+) -> Result<Customer, ApiError> {
+    save(db, tenant, crypto, id, input, Editor::Admin).await
+}
+
+/// `PUT /V1/customers/me`: the customer's own edit. Changing the email needs the current
+/// password (`current_password` beside `customer`, as Magento's account edit asks for it;
+/// a wrong one counts towards the sign-in lock), and ends every session of the account:
+/// all of its tokens are revoked, the one in use included, as Magento does on a password
+/// change.
+pub async fn update_own(
+    db: &Db,
+    tenant: TenantId,
+    crypto: &Crypto,
+    id: i64,
+    input: CustomerInput,
+    current_password: Option<&str>,
+    lockout: &Lockout<'_>,
+) -> Result<Customer, ApiError> {
+    let stored: Option<String> = db
+        .reader()
+        .await
+        .storage()?
+        .fetch_optional_scalar(sql!("SELECT email FROM customers WHERE tenant_id = $1 AND id = $2", tenant.0, id))
+        .await
+        .storage()?;
+    let changes_email = match (&input.email, &stored) {
+        (Some(new), Some(old)) => new.trim().to_lowercase() != *old,
+        _ => false,
+    };
+    if changes_email {
+        let current =
+            current_password.filter(|p| !p.is_empty()).ok_or_else(|| ApiError::required("current_password"))?;
+        prove_password(db, tenant, id, current, lockout, ErrorCode::PasswordMismatch).await?;
+    }
+    save(db, tenant, crypto, id, input, Editor::SelfService).await
+}
+
+async fn save(
     db: &Db,
     tenant: TenantId,
     crypto: &Crypto,
@@ -655,6 +701,11 @@ pub async fn update(
     if email_changed {
         // A reset link sent to the old address must not open the account any more.
         super::reset::forget(&mut tx, tenant, id).await?;
+        // The customer proved the password for this change: whoever else holds a session
+        // of the account (a stolen token) loses it with the old address.
+        if editor == Editor::SelfService {
+            tokens::revoke_all(&mut tx, tenant, TokenKind::Customer, id).await?;
+        }
     }
     let customer = super::require(&mut tx, tenant, crypto, id).await?;
     tx.commit().await.storage()?;
@@ -717,25 +768,21 @@ pub async fn delete_address(ex: &mut impl Exec, tenant: TenantId, id: i64) -> Re
 
 // Signing in and passwords ------------------------------------------------------------------
 
-/// Magento's customer sign-in for `POST /V1/integration/customer/token`: the lock is
-/// checked before the password, every failure counts (known email or not), success clears
-/// the count, and every refusal (unknown email, wrong password, inactive or unconfirmed
-/// account, lock) reads the same, so none reveals whether the account exists.
+/// `POST /V1/integration/customer/token`. As for admins (`admin::sign_in`), the password is
+/// verified on every path so that refusals cannot be told apart by timing, and failures
+/// count against an existing account only.
 pub async fn sign_in(
     db: &Db,
     tenant: TenantId,
     website_id: i64,
     username: &str,
     password: &str,
-    throttle: &Throttle,
+    lockout: &Lockout<'_>,
     lifetime: time::Duration,
 ) -> Result<String, ApiError> {
     let refused = || ApiError::new(ErrorCode::InvalidCredentials);
     let email = username.trim().to_lowercase();
     let mut reader = db.reader().await.storage()?;
-    if throttle.is_locked(&mut reader, tenant, TokenKind::Customer, &email).await? {
-        return Err(refused().with_internal("account locked after repeated failures"));
-    }
     let row = reader
         .fetch_optional(sql!(
             "SELECT id, password_hash, is_active, confirmation FROM customers \
@@ -746,7 +793,6 @@ pub async fn sign_in(
         ))
         .await
         .storage()?;
-    drop(reader);
     let (account, hash) = match row {
         Some(r) => {
             let usable =
@@ -755,35 +801,44 @@ pub async fn sign_in(
         }
         None => (None, None),
     };
+    let attempt = account.map(|(id, _)| lockout.attempt(TokenKind::Customer, id));
+    let locked = match &attempt {
+        Some(a) => lockout.throttle.is_locked(&mut reader, tenant, a).await?,
+        None => false,
+    };
+    drop(reader);
     let valid = password::verify(password.to_owned(), hash).await?;
+    let (Some((id, usable)), Some(attempt)) = (account, attempt) else {
+        return Err(refused().with_internal("unknown email"));
+    };
+    if locked {
+        return Err(refused().with_internal("account locked after repeated failures"));
+    }
     let mut tx = db.begin().await.storage()?;
-    match account {
-        Some((id, true)) if valid => {
-            throttle.reset(&mut tx, tenant, TokenKind::Customer, &email).await?;
-            let token = tokens::issue(&mut tx, tenant, TokenKind::Customer, id, lifetime).await?;
-            tx.commit().await.storage()?;
-            Ok(token)
-        }
-        _ => {
-            throttle.record_failure(&mut tx, tenant, TokenKind::Customer, &email).await?;
-            tx.commit().await.storage()?;
-            Err(refused().with_internal("unknown email, wrong password, or inactive/unconfirmed account"))
-        }
+    if valid && usable {
+        lockout.throttle.reset(&mut tx, tenant, &attempt).await?;
+        let token = tokens::issue(&mut tx, tenant, TokenKind::Customer, id, lifetime).await?;
+        tx.commit().await.storage()?;
+        Ok(token)
+    } else {
+        lockout.throttle.record_failure(&mut tx, tenant, &attempt).await?;
+        tx.commit().await.storage()?;
+        Err(refused().with_internal("wrong password, or inactive/unconfirmed account"))
     }
 }
 
-/// `PUT /V1/customers/me/password`. A wrong current password counts towards the sign-in
-/// lock of the account's email. A new password ends every session: all of the customer's
-/// tokens are revoked and any pending reset link is dropped.
-pub async fn change_password(
+/// Checks the calling customer's current password, as sign-in does: a wrong one counts
+/// towards the account's lock, and a locked account is refused after the same verification.
+/// Answers the account's email.
+pub(crate) async fn prove_password(
     db: &Db,
     tenant: TenantId,
     customer_id: i64,
     current: &str,
-    new: &str,
-    throttle: &Throttle,
-) -> Result<(), ApiError> {
-    let mismatch = || ApiError::new(ErrorCode::PasswordMismatch);
+    lockout: &Lockout<'_>,
+    refusal: ErrorCode,
+) -> Result<String, ApiError> {
+    let refused = || ApiError::new(refusal);
     let mut reader = db.reader().await.storage()?;
     let row = reader
         .fetch_optional(sql!(
@@ -793,23 +848,42 @@ pub async fn change_password(
         ))
         .await
         .storage()?;
-    let Some(row) = row else { return Err(mismatch()) };
+    let Some(row) = row else { return Err(refused()) };
     let email: String = row.get("email").storage()?;
     let hash: Option<String> = row.get("password_hash").storage()?;
-    if throttle.is_locked(&mut reader, tenant, TokenKind::Customer, &email).await? {
-        return Err(mismatch().with_internal("account locked after repeated failures"));
-    }
+    let attempt = lockout.attempt(TokenKind::Customer, customer_id);
+    let locked = lockout.throttle.is_locked(&mut reader, tenant, &attempt).await?;
     drop(reader);
-    if !password::verify(current.to_owned(), hash).await? {
-        let mut tx = db.begin().await.storage()?;
-        throttle.record_failure(&mut tx, tenant, TokenKind::Customer, &email).await?;
-        tx.commit().await.storage()?;
-        return Err(mismatch());
+    let valid = password::verify(current.to_owned(), hash).await?;
+    if locked {
+        return Err(refused().with_internal("account locked after repeated failures"));
     }
+    if !valid {
+        let mut tx = db.begin().await.storage()?;
+        lockout.throttle.record_failure(&mut tx, tenant, &attempt).await?;
+        tx.commit().await.storage()?;
+        return Err(refused());
+    }
+    Ok(email)
+}
+
+/// `PUT /V1/customers/me/password`. A wrong current password counts towards the sign-in
+/// lock of the account. A new password ends every session: all of the customer's tokens
+/// are revoked (Magento does the same), any pending reset link is dropped, and the lock is
+/// lifted.
+pub async fn change_password(
+    db: &Db,
+    tenant: TenantId,
+    customer_id: i64,
+    current: &str,
+    new: &str,
+    lockout: &Lockout<'_>,
+) -> Result<(), ApiError> {
+    let email = prove_password(db, tenant, customer_id, current, lockout, ErrorCode::PasswordMismatch).await?;
     check_password(new, &email)?;
     let hash = password::hash(new.to_owned()).await?;
     let mut tx = db.begin().await.storage()?;
-    set_password(&mut tx, tenant, customer_id, &email, hash, throttle).await?;
+    set_password(&mut tx, tenant, customer_id, hash).await?;
     tx.commit().await.storage()
 }
 
@@ -818,9 +892,7 @@ pub(super) async fn set_password(
     ex: &mut impl Exec,
     tenant: TenantId,
     customer_id: i64,
-    email: &str,
     hash: String,
-    throttle: &Throttle,
 ) -> Result<(), ApiError> {
     ex.execute(sql!(
         "UPDATE customers SET password_hash = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2",
@@ -833,7 +905,7 @@ pub(super) async fn set_password(
     .storage()?;
     super::reset::forget(ex, tenant, customer_id).await?;
     tokens::revoke_all(ex, tenant, TokenKind::Customer, customer_id).await?;
-    throttle.reset(ex, tenant, TokenKind::Customer, email).await
+    tokens::unlock(ex, tenant, TokenKind::Customer, customer_id).await.map(|_| ())
 }
 
 #[cfg(test)]

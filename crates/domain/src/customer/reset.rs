@@ -12,7 +12,7 @@
 
 use super::account::{check_password, set_password};
 use crate::crypto::Crypto;
-use crate::tokens::{self, Throttle};
+use crate::tokens;
 use crate::{StorageResult, clock, ids, password};
 use storegate_db::{Db, Exec, sql};
 use storegate_types::{ApiError, ErrorCode, TenantId};
@@ -200,7 +200,6 @@ pub async fn reset(
     email: &str,
     token: &str,
     new_password: &str,
-    throttle: &Throttle,
 ) -> Result<(), ApiError> {
     if token.trim().is_empty() {
         return Err(ApiError::required("resetToken"));
@@ -236,6 +235,6 @@ pub async fn reset(
     if consumed != 1 {
         return Err(mismatched());
     }
-    set_password(&mut tx, tenant, customer_id, &email, hash, throttle).await?;
+    set_password(&mut tx, tenant, customer_id, hash).await?;
     tx.commit().await.storage()
 }

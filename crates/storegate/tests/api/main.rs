@@ -3,12 +3,16 @@
 
 #![allow(dead_code)]
 
+mod account_security;
 mod acl;
 mod audit;
+mod audit_failures;
+mod audit_secrets;
 mod backend;
 mod bad_input;
 mod bulk;
 mod bulk_quota;
+mod bulk_privacy;
 mod caches;
 mod carts;
 mod catalog;
@@ -23,6 +27,7 @@ mod demo;
 mod directory;
 mod disk;
 mod errors;
+mod file_modes;
 mod fuzz_bodies;
 mod fuzz_paths;
 mod hashing;
@@ -32,6 +37,7 @@ mod hostile_load;
 mod import;
 mod integrations;
 mod inventory;
+mod lockout;
 mod observability;
 mod order_lifecycle;
 mod outage;

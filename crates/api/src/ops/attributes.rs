@@ -58,6 +58,7 @@ impl Operation for ListAttributes {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByCode {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub attribute_code: String,
 }
 
@@ -104,6 +105,7 @@ impl Operation for ListOptions {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct AddOptionInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub attribute_code: String,
     /// `{label, sort_order, is_default, store_labels}`.
     pub option: OptionIn,
@@ -136,6 +138,7 @@ impl Operation for AddOption {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateOptionInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub attribute_code: String,
     #[serde(with = "crate::wire::lenient_int")]
     #[schemars(with = "i64")]
@@ -171,6 +174,7 @@ impl Operation for UpdateOption {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct OptionRef {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub attribute_code: String,
     #[serde(with = "crate::wire::lenient_int")]
     #[schemars(with = "i64")]

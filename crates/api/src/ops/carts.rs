@@ -63,8 +63,10 @@ pub struct CartIn {
     #[schemars(with = "Option<i64>")]
     pub customer_id: Option<i64>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub cart_id: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub quote_id: Option<String>,
 }
 
@@ -182,6 +184,7 @@ pub struct ItemSave {
     #[serde(flatten)]
     pub cart: CartIn,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub item_id: Option<String>,
     pub cart_item: CartItemIn,
 }
@@ -192,6 +195,7 @@ pub struct ItemById {
     pub cart: CartIn,
     #[serde(deserialize_with = "crate::wire::lenient_int::deserialize")]
     #[schemars(with = "String")]
+    #[schemars(length(max = crate::limits::NUMBER_TEXT))]
     pub item_id: i64,
 }
 
@@ -242,6 +246,7 @@ pub struct PaymentInfoIn {
     #[serde(default)]
     pub billing_address: Option<QuoteAddressIn>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub email: Option<String>,
 }
 
@@ -257,6 +262,7 @@ pub struct PlaceIn {
 pub struct CouponIn {
     #[serde(flatten)]
     pub cart: CartIn,
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub coupon_code: String,
 }
 
@@ -264,6 +270,7 @@ pub struct CouponIn {
 pub struct CustomerCartIn {
     #[serde(deserialize_with = "crate::wire::lenient_int::deserialize")]
     #[schemars(with = "String")]
+    #[schemars(length(max = crate::limits::NUMBER_TEXT))]
     pub customer_id: i64,
 }
 
@@ -741,6 +748,7 @@ pub struct AssignIn {
     /// The masked id (guest route) or the quote id (admin route).
     #[serde(deserialize_with = "opt_text::deserialize")]
     #[schemars(with = "String")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub cart_id: Option<String>,
     #[serde(default, deserialize_with = "opt_int::deserialize")]
     #[schemars(with = "Option<i64>")]

@@ -66,6 +66,7 @@ impl Operation for ListProductTypes {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct BySku {
     /// The SKU, URL-encoded in the path (spaces, `/` as `%2F`, any Unicode).
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
 }
 
@@ -76,7 +77,7 @@ pub struct Search {
     /// key are accepted. Optional: without it every match is returned, up to the maximum
     /// page size.
     #[serde(default)]
-    #[schemars(with = "Option<serde_json::Value>")]
+    #[schemars(schema_with = "crate::limits::search_criteria")]
     pub search_criteria: Option<serde_json::Value>,
 }
 
@@ -181,6 +182,7 @@ pub struct SaveProductInput {
     pub product: ProductIn,
     /// Magento's flag for saving custom options; accepted and ignored.
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub save_options: Option<serde_json::Value>,
 }
 
@@ -205,9 +207,11 @@ impl Operation for CreateProduct {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateProductInput {
     /// The product to change; it wins over the body's `sku`, as in Magento.
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     pub product: ProductIn,
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub save_options: Option<serde_json::Value>,
 }
 
@@ -265,8 +269,10 @@ async fn product_id(ex: &mut impl Exec, cx: &Ctx, sku: &str) -> Result<i64, ApiE
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct TiersInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     /// A customer group id, or `all` (32000) for the prices that apply to every group.
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub customer_group_id: String,
 }
 
@@ -330,9 +336,11 @@ impl Operation for ListLinkTypes {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct LinksByType {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     /// `related`, `upsell`, `crosssell` or `associated`.
     #[serde(rename = "type")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub link_type: String,
 }
 
@@ -359,7 +367,9 @@ impl Operation for GetLinks {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct SetLinksInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
+    #[schemars(length(max = crate::limits::PRODUCT_LINKS))]
     pub items: Vec<ProductLinkIn>,
 }
 
@@ -389,6 +399,7 @@ impl Operation for SetLinks {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct SaveLinkInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     pub entity: ProductLinkIn,
 }
@@ -418,9 +429,12 @@ impl Operation for SaveLink {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct DeleteLinkInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     #[serde(rename = "type")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub link_type: String,
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub linked_product_sku: String,
 }
 
@@ -481,6 +495,7 @@ impl Operation for ListMedia {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct MediaEntryRef {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     #[serde(with = "crate::wire::lenient_int")]
     #[schemars(with = "i64")]
@@ -512,6 +527,7 @@ impl Operation for GetMedia {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct CreateMediaInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     /// `{media_type: "image", label, position, disabled, types, content: {base64_encoded_data,
     /// type, name}}`.
@@ -543,6 +559,7 @@ impl Operation for CreateMedia {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateMediaInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     #[serde(with = "crate::wire::lenient_int")]
     #[schemars(with = "i64")]
@@ -611,6 +628,7 @@ impl Operation for DeleteMedia {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct MediaFile {
     /// The file below `catalog/product`, e.g. `m/b/mb01.jpg`.
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub file: String,
 }
 
@@ -658,6 +676,7 @@ pub struct MediaBytes {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct WebsiteLinkIn {
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: Option<String>,
     #[serde(with = "crate::wire::lenient_int")]
     #[schemars(with = "i64")]
@@ -666,6 +685,7 @@ pub struct WebsiteLinkIn {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct AddWebsiteInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     pub product_website_link: WebsiteLinkIn,
 }
@@ -692,6 +712,7 @@ impl Operation for AddWebsite {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct RemoveWebsiteInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     #[serde(with = "crate::wire::lenient_int")]
     #[schemars(with = "i64")]

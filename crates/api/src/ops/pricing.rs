@@ -59,6 +59,7 @@ fn coupon_missing(raw: &str) -> ApiError {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByTaxClassId {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub tax_class_id: String,
 }
 
@@ -69,6 +70,7 @@ pub struct CreateTaxClassInput {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateTaxClassInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub class_id: String,
     pub tax_class: TaxClassIn,
 }
@@ -182,6 +184,7 @@ impl Operation for SearchTaxClasses {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByRateId {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub rate_id: String,
 }
 
@@ -300,6 +303,7 @@ impl Operation for SearchTaxRates {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByRuleId {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub rule_id: String,
 }
 
@@ -423,6 +427,7 @@ pub struct CreateSalesRuleInput {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateSalesRuleInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub rule_id: String,
     pub rule: SalesRuleIn,
 }
@@ -538,6 +543,7 @@ impl Operation for SearchSalesRules {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByCouponId {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub coupon_id: String,
 }
 
@@ -548,6 +554,7 @@ pub struct CreateCouponInput {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateCouponInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub coupon_id: String,
     pub coupon: CouponIn,
 }
@@ -689,6 +696,7 @@ impl Operation for GenerateCoupons {
 pub struct DeleteByCodesInput {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
+    #[schemars(length(max = crate::limits::BATCH), inner(length(max = crate::limits::VARCHAR)))]
     pub codes: Option<Vec<Value>>,
     /// Default true: unknown codes are reported in `missing_items`; false refuses them all.
     #[serde(default, deserialize_with = "lenient::opt_bool")]
@@ -699,6 +707,7 @@ pub struct DeleteByCodesInput {
 pub struct DeleteByIdsInput {
     #[serde(default)]
     #[schemars(with = "Vec<i64>")]
+    #[schemars(length(max = crate::limits::BATCH))]
     pub ids: Option<Vec<Value>>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub ignore_invalid_coupons: Option<bool>,

@@ -135,7 +135,7 @@ pub struct ConfigurableOptionIn {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct ProductOptionExtensionIn {
     #[serde(default)]
-    #[schemars(length(max = crate::limits::ASSIGNMENTS))]
+    #[schemars(length(max = crate::limits::OPTIONS))]
     pub configurable_item_options: Vec<ConfigurableOptionIn>,
 }
 

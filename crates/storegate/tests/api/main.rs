@@ -27,6 +27,7 @@ mod helpers;
 mod hostile;
 mod import;
 mod integrations;
+mod limits;
 mod inventory;
 mod observability;
 mod order_lifecycle;

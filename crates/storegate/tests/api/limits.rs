@@ -224,3 +224,34 @@ async fn the_openapi_document_shows_the_limits() {
     let value = &schemas["CustomAttributeIn"]["properties"]["value"];
     assert_eq!((value["maxItems"].clone(), value["x-storegate-maxDepth"].clone()), (json!(1000), json!(16)));
 }
+
+/// The SQLite writer deadline (`--sqlite-write-deadline`): a write transaction past it is
+/// refused with 503 and rolled back, and the next write within it works. The deadline is
+/// set to zero for one request (every transaction is then past it at its first statement),
+/// so nothing here depends on how fast the machine is.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_past_the_sqlite_writer_deadline_is_refused_and_rolled_back() {
+    let server = TestServer::start().await;
+    let admin = server.admin_token().await;
+    assert_eq!(server.config.sqlite_write_deadline, std::time::Duration::from_secs(5), "the default");
+    let one = address(json!(["1 Main St"]));
+
+    server.db.set_write_deadline(Some(std::time::Duration::ZERO));
+    let late = registration("late@example.com", vec![one.clone()]);
+    let (status, body) = call(&server, Method::POST, "/rest/V1/customers", None, Some(late.clone())).await;
+    server.db.set_write_deadline(Some(server.config.sqlite_write_deadline));
+    match server.db.backend() {
+        storegate_db::Backend::Sqlite => {
+            assert_eq!(
+                (status, body),
+                (503, json!({"message": "The request took too long and was stopped. Try again later."}))
+            );
+            assert_eq!(customers_with_email(&server, &admin, "late@example.com").await, 0, "nothing was kept");
+            let (status, body) = call(&server, Method::POST, "/rest/V1/customers", None, Some(late)).await;
+            assert_eq!(status, 200, "{body}");
+        }
+        // PostgreSQL has no single writer to hold: the deadline does not apply there.
+        storegate_db::Backend::Postgres => assert_eq!(status, 200, "{body}"),
+    }
+    assert_eq!(customers_with_email(&server, &admin, "late@example.com").await, 1);
+}

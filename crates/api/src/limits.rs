@@ -409,9 +409,8 @@ fn deeper(depth: Option<u32>, path: &Path) -> Result<Option<u32>, ApiError> {
 }
 
 /// A string over its bound. Where Magento has its own message for the field (SKU,
-/// password), that one is answered, so clients matching on it keep working; otherwise
-/// Magento's generic "The "%1" value is longer than %2 characters.". The value is never
-/// echoed.
+/// password), that one is answered, so clients matching on it keep working. The value is
+/// never echoed.
 fn too_long(path: &Path, max: u64) -> ApiError {
     let leaf = path.leaf();
     if leaf == "sku" && max == SKU as u64 {
@@ -420,7 +419,7 @@ fn too_long(path: &Path, max: u64) -> ApiError {
     if leaf.contains("password") && max == PASSWORD as u64 {
         return ApiError::positional(ErrorCode::PasswordTooLong, [max]);
     }
-    ApiError::positional(ErrorCode::TextTooLong, [Value::from(path.render()), Value::from(max)])
+    ApiError::named(ErrorCode::ValueTooLong, [("fieldName", Value::from(path.render())), ("max", Value::from(max))])
 }
 
 fn too_many(path: &Path, max: u64) -> ApiError {
@@ -449,7 +448,13 @@ mod tests {
     use std::collections::HashSet;
 
     /// Where `schema` lets a string, array, map or free-form value through without a bound.
-    fn unbounded(schema: &Value, defs: &Map<String, Value>, path: &str, seen: &mut HashSet<String>, out: &mut Vec<String>) {
+    fn unbounded(
+        schema: &Value,
+        defs: &Map<String, Value>,
+        path: &str,
+        seen: &mut HashSet<String>,
+        out: &mut Vec<String>,
+    ) {
         let node = match schema {
             Value::Bool(true) => return out.push(format!("{path}: free-form value without bounds")),
             Value::Object(node) => node,
@@ -477,9 +482,12 @@ mod tests {
         let free = node.contains_key(MAX_DEPTH_KEY);
         let composite = ["anyOf", "oneOf", "allOf"].iter().any(|k| node.contains_key(*k));
         if types.is_empty() && !fixed && !composite {
-            let bounded = ["maxLength", "maxItems", "maxProperties", MAX_DEPTH_KEY].iter().all(|k| node.contains_key(*k));
+            let bounded =
+                ["maxLength", "maxItems", "maxProperties", MAX_DEPTH_KEY].iter().all(|k| node.contains_key(*k));
             if !bounded {
-                out.push(format!("{path}: free-form value without maxLength, maxItems, maxProperties and {MAX_DEPTH_KEY}"));
+                out.push(format!(
+                    "{path}: free-form value without maxLength, maxItems, maxProperties and {MAX_DEPTH_KEY}"
+                ));
             }
         }
         if types.contains(&"string") && !fixed && !node.contains_key("maxLength") {
@@ -578,15 +586,21 @@ mod tests {
 
     #[test]
     fn values_within_bounds_pass_and_others_name_the_field() {
-        assert!(run(json!({"name": "abc", "tags": ["abcd", "é€ab"], "nested": [{"code": "12345"}], "extra": {"a": [1]}})).is_ok());
+        assert!(
+            run(json!({"name": "abc", "tags": ["abcd", "é€ab"], "nested": [{"code": "12345"}], "extra": {"a": [1]}}))
+                .is_ok()
+        );
         let e = run(json!({"name": "abcd"})).unwrap_err();
-        assert_eq!((e.code, e.params.to_json()), (ErrorCode::TextTooLong, Some(json!(["name", 3]))));
+        assert_eq!(
+            (e.code, e.params.to_json()),
+            (ErrorCode::ValueTooLong, Some(json!({"fieldName": "name", "max": 3})))
+        );
         let e = run(json!({"tags": ["a", "b", "c"]})).unwrap_err();
         assert_eq!(e.params.to_json(), Some(json!({"fieldName": "tags", "max": 2})));
         let e = run(json!({"tags": ["abcde"]})).unwrap_err();
-        assert_eq!(e.params.to_json(), Some(json!(["tags[0]", 4])));
+        assert_eq!(e.params.to_json(), Some(json!({"fieldName": "tags[0]", "max": 4})));
         let e = run(json!({"nested": [{"code": "x"}, {"code": "123456"}]})).unwrap_err();
-        assert_eq!(e.params.to_json(), Some(json!(["nested[1].code", 5])));
+        assert_eq!(e.params.to_json(), Some(json!({"fieldName": "nested[1].code", "max": 5})));
         // Characters, not bytes.
         assert!(run(json!({"name": "ééé"})).is_ok());
     }
@@ -599,7 +613,7 @@ mod tests {
         }
         assert_eq!(run(json!({"extra": deep})).unwrap_err().code, ErrorCode::NestedTooDeep);
         let e = run(json!({"extra": {"a": "x".repeat(TEXT as usize + 1)}})).unwrap_err();
-        assert_eq!(e.params.to_json(), Some(json!(["extra.a", TEXT])));
+        assert_eq!(e.params.to_json(), Some(json!({"fieldName": "extra.a", "max": TEXT})));
         let many: Vec<u32> = (0..=FREE_ITEMS).collect();
         assert_eq!(run(json!({"extra": many})).unwrap_err().code, ErrorCode::TooManyItems);
     }

@@ -7,7 +7,13 @@ use crate::helpers::{TestServer, status_json};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-async fn call(server: &TestServer, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+async fn call(
+    server: &TestServer,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
     status_json(server.send(method, path, token, body).await).await
 }
 
@@ -41,7 +47,7 @@ fn too_many(field: &str, max: u64) -> Value {
 }
 
 fn too_long(field: &str, max: u64) -> Value {
-    json!({"message": "The \"%1\" value is longer than %2 characters.", "parameters": [field, max]})
+    json!({"message": "The \"%fieldName\" value is too long: at most %max characters are allowed.", "parameters": {"fieldName": field, "max": max}})
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -70,10 +76,7 @@ async fn anonymous_registration_attacks_are_refused_and_store_nothing() {
             registration("split@example.com", vec![address(json!("x\n".repeat(21)))]),
             too_many("customer.addresses[0].street", 20),
         ),
-        (
-            registration(&format!("{}@example.com", "n".repeat(300)), vec![one.clone()]),
-            too_long("customer.email", 255),
-        ),
+        (registration(&format!("{}@example.com", "n".repeat(300)), vec![one.clone()]), too_long("customer.email", 255)),
     ];
     for (body, expected) in attacks {
         let email = body["customer"]["email"].as_str().unwrap().to_owned();
@@ -111,7 +114,10 @@ async fn a_guest_cart_refuses_oversized_items_and_addresses() {
     let long_sku = json!({"cartItem": {"sku": "S".repeat(100_000), "qty": 1, "quote_id": masked}});
     let (status, body) =
         call(&server, Method::POST, &format!("/rest/V1/guest-carts/{masked}/items"), None, Some(long_sku)).await;
-    assert_eq!((status, body), (400, json!({"message": "SKU length should be %1 characters maximum.", "parameters": [64]})));
+    assert_eq!(
+        (status, body),
+        (400, json!({"message": "SKU length should be %1 characters maximum.", "parameters": [64]}))
+    );
     let (status, items) = call(&server, Method::GET, &format!("/rest/V1/guest-carts/{masked}/items"), None, None).await;
     assert_eq!((status, items), (200, json!([])));
 
@@ -169,8 +175,12 @@ async fn a_product_refuses_oversized_lists_and_text() {
         let (status, _) = call(&server, Method::GET, &format!("/rest/V1/products/{sku}"), Some(&admin), None).await;
         assert_eq!(status, 404, "{sku} was not stored");
     }
-    let (status, body) = call(&server, Method::POST, "/rest/V1/products", Some(&admin), Some(product(&"S".repeat(65)))).await;
-    assert_eq!((status, body), (400, json!({"message": "SKU length should be %1 characters maximum.", "parameters": [64]})));
+    let (status, body) =
+        call(&server, Method::POST, "/rest/V1/products", Some(&admin), Some(product(&"S".repeat(65)))).await;
+    assert_eq!(
+        (status, body),
+        (400, json!({"message": "SKU length should be %1 characters maximum.", "parameters": [64]}))
+    );
 
     // Within the limits: three tier prices are saved.
     let mut fine = product("LIMIT-FINE");
@@ -193,9 +203,15 @@ async fn bulk_acceptance_refuses_oversized_operations() {
     assert_eq!(status, 202, "{body}");
     let items = body["request_items"].as_array().unwrap();
     let summary: Vec<(Value, Value)> = items.iter().map(|i| (i["status"].clone(), i["error_code"].clone())).collect();
-    assert_eq!(summary, [(json!("rejected"), json!(400)), (json!("rejected"), json!(400)), (json!("accepted"), Value::Null)]);
+    assert_eq!(
+        summary,
+        [(json!("rejected"), json!(400)), (json!("rejected"), json!(400)), (json!("accepted"), Value::Null)]
+    );
     assert_eq!(items[0]["error_message"], "\"customer.addresses\" has too many items: at most 100 are allowed.");
-    assert_eq!(items[1]["error_message"], "\"customer.addresses[0].street\" has too many items: at most 20 are allowed.");
+    assert_eq!(
+        items[1]["error_message"],
+        "\"customer.addresses[0].street\" has too many items: at most 20 are allowed."
+    );
     for email in ["bulk-many@example.com", "bulk-lines@example.com"] {
         assert_eq!(customers_with_email(&server, &admin, email).await, 0, "{email} was not stored");
     }

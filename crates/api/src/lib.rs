@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod ctx;
 pub mod input;
+pub mod limits;
 pub mod openapi;
 pub mod operation;
 pub mod ops;

@@ -99,6 +99,7 @@ impl<O: Operation> ErasedOp for Erased<O> {
 
     fn invoke<'a>(&'a self, cx: &'a Ctx, input: Value) -> BoxFuture<'a, Result<Reply, ApiError>> {
         Box::pin(async move {
+            crate::limits::check::<O::Input>(O::SPEC.id, &input)?;
             let input: O::Input = parse_input(input)?;
             let output = O::call(cx, input).await?;
             O::reply(output)
@@ -106,6 +107,7 @@ impl<O: Operation> ErasedOp for Erased<O> {
     }
 
     fn check_input(&self, input: Value) -> Result<(), ApiError> {
+        crate::limits::check::<O::Input>(O::SPEC.id, &input)?;
         parse_input::<O::Input>(input).map(|_| ())
     }
 
@@ -128,6 +130,9 @@ pub fn parse_input<T: DeserializeOwned>(input: Value) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(input).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
+        if let Some(limit) = crate::limits::from_serde(&path, &inner) {
+            return limit;
+        }
         if let Some(rest) = inner.strip_prefix("missing field `") {
             let field = rest.split('`').next().unwrap_or_default();
             let full = if path == "." || path.is_empty() { field.to_owned() } else { format!("{path}.{field}") };

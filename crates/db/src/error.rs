@@ -12,6 +12,9 @@ pub enum DbError {
     /// Too many writers waiting, or the write connection stayed busy too long.
     #[error("database overloaded: {0}")]
     Overloaded(String),
+    /// A write transaction held the SQLite writer past its deadline and was rolled back.
+    #[error("database timeout: {0}")]
+    Timeout(String),
     /// The database cannot be reached (PostgreSQL down, file unreadable).
     #[error("database unavailable: {0}")]
     Unavailable(String),

@@ -163,6 +163,9 @@ pub struct SqliteOptions {
     pub max_waiting_writers: usize,
     /// How long a writer waits for the write connection before giving up.
     pub write_wait: Duration,
+    /// How long one write transaction may hold the write connection before it is refused
+    /// and rolled back (`None`: unbounded, for migrations and imports).
+    pub write_deadline: Option<Duration>,
 }
 
 impl SqliteOptions {
@@ -174,6 +177,7 @@ impl SqliteOptions {
             busy_timeout: Duration::from_secs(5),
             max_waiting_writers: 256,
             write_wait: Duration::from_secs(10),
+            write_deadline: None,
         }
     }
 }
@@ -252,6 +256,16 @@ impl Db {
             Inner::Postgres(db) => TxInner::Postgres(Box::new(db.begin().await?)),
         };
         Ok(Tx { inner })
+    }
+
+    /// Bounds how long each later write transaction may hold SQLite's single writer
+    /// (`None`: unbounded). The server sets it once start-up's migrations are done; a
+    /// transaction past it is rolled back with [`DbError::Timeout`]. PostgreSQL has no
+    /// single writer, and ignores it.
+    pub fn set_write_deadline(&self, limit: Option<Duration>) {
+        if let Inner::Sqlite(db) = &self.inner {
+            db.set_write_deadline(limit);
+        }
     }
 
     /// Borrows one read connection for a run of reads (a product with its attributes,

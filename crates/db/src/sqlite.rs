@@ -5,8 +5,9 @@ use crate::{DbError, PoolStats, Query, Row, SqliteOptions, Value};
 use rusqlite::config::DbConfig;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, ToSql};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tokio::sync::{OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
 
 #[derive(Clone)]
@@ -23,6 +24,10 @@ struct Shared {
     watch: crate::changes::SqliteWatch,
     reader_slots: Arc<Semaphore>,
     waiting: AtomicUsize,
+    /// How long one write transaction may hold the writer (`None`: unbounded).
+    write_limit: Mutex<Option<Duration>>,
+    /// The running write transaction's deadline, read by the writer's progress handler.
+    deadline: Arc<WriteDeadline>,
     /// Dropping it (with the last handle to the database) stops the checkpointer thread.
     _checkpointer: std::sync::mpsc::Sender<()>,
 }
@@ -30,6 +35,8 @@ struct Shared {
 impl SqliteDb {
     pub(crate) async fn open(options: SqliteOptions) -> Result<SqliteDb, DbError> {
         let opts = options.clone();
+        let deadline = Arc::new(WriteDeadline::new());
+        let handler_deadline = deadline.clone();
         let (writer, readers, watch, checkpoint) = tokio::task::spawn_blocking(move || -> Result<_, DbError> {
             if let Some(dir) = opts.path.parent()
                 && !dir.as_os_str().is_empty()
@@ -38,7 +45,8 @@ impl SqliteDb {
                     DbError::Unavailable(format!("cannot create data directory {}: {e}", dir.display()))
                 })?;
             }
-            let writer = open_connection(&opts, true)?;
+            let mut writer = open_connection(&opts, true)?;
+            writer.progress_handler(PROGRESS_STEPS, Some(deadline_handler(handler_deadline))).map_err(map_err)?;
             let readers =
                 (0..opts.readers.max(1)).map(|_| open_connection(&opts, false)).collect::<Result<Vec<_>, _>>()?;
             let watch = open_connection(&opts, false)?;
@@ -52,12 +60,14 @@ impl SqliteDb {
         Ok(SqliteDb {
             shared: Arc::new(Shared {
                 write_queue: Arc::new(Semaphore::new(options.max_waiting_writers.max(1))),
-                options,
+                options: options.clone(),
                 writer: Arc::new(tokio::sync::Mutex::new(writer)),
                 readers: Mutex::new(readers),
                 watch: crate::changes::SqliteWatch::new(watch),
                 reader_slots: Arc::new(Semaphore::new(reader_count)),
                 waiting: AtomicUsize::new(0),
+                write_limit: Mutex::new(options.write_deadline),
+                deadline,
                 _checkpointer: spawn_checkpointer(checkpoint),
             }),
         })
@@ -88,7 +98,18 @@ impl SqliteDb {
     pub(crate) async fn begin(&self) -> Result<SqliteTx, DbError> {
         let writer = self.lock_writer().await?;
         blocking(|| writer.conn.execute_batch("BEGIN IMMEDIATE").map_err(map_err))?;
-        Ok(SqliteTx { writer: Some(writer) })
+        // Armed once the writer is ours: waiting for it is bounded by `write_wait`.
+        self.shared.deadline.arm(self.write_deadline());
+        Ok(SqliteTx { writer: Some(writer), deadline: self.shared.deadline.clone() })
+    }
+
+    fn write_deadline(&self) -> Option<Duration> {
+        *self.shared.write_limit.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Bounds how long each later write transaction may hold the writer (`None`: unbounded).
+    pub(crate) fn set_write_deadline(&self, limit: Option<Duration>) {
+        *self.shared.write_limit.lock().unwrap_or_else(|e| e.into_inner()) = limit;
     }
 
     async fn lock_writer(&self) -> Result<WriterGuard, DbError> {
@@ -177,48 +198,105 @@ struct WriterGuard {
 /// cost a fifth of the server's CPU under checkout load in futex and scheduler time. Only
 /// `BEGIN` (which may wait on another process's lock) and `COMMIT` (which may write a
 /// checkpoint or, with `synchronous=FULL`, fsync) leave the worker thread.
+///
+/// Its deadline bounds how long it holds the single writer: a statement started after the
+/// deadline is refused, one running past it is interrupted (the progress handler), and
+/// COMMIT past it rolls back, each with `DbError::Timeout`; the caller's drop then rolls
+/// the transaction back, so nothing of it is kept.
 pub(crate) struct SqliteTx {
     writer: Option<WriterGuard>,
+    deadline: Arc<WriteDeadline>,
 }
 
 impl SqliteTx {
-    fn conn(&self) -> &Connection {
-        &self.writer.as_ref().expect("transaction is open").conn
+    fn conn(&self) -> Result<&Connection, DbError> {
+        if self.deadline.passed() {
+            return Err(DbError::Timeout("the write transaction ran past its deadline".into()));
+        }
+        Ok(&self.writer.as_ref().expect("transaction is open").conn)
     }
 
     pub(crate) fn fetch_all(&mut self, q: Query) -> Result<Vec<Row>, DbError> {
-        run_query(self.conn(), &q)
+        run_query(self.conn()?, &q)
     }
 
     pub(crate) fn execute(&mut self, q: Query) -> Result<u64, DbError> {
-        run_execute(self.conn(), &q)
+        run_execute(self.conn()?, &q)
     }
 
     pub(crate) fn execute_script(&mut self, script: &str) -> Result<(), DbError> {
-        blocking(|| self.conn().execute_batch(script).map_err(map_err))
+        let conn = self.conn()?;
+        blocking(|| conn.execute_batch(script).map_err(map_err))
     }
 
     pub(crate) fn commit(mut self) -> Result<(), DbError> {
+        self.conn()?;
         let writer = self.writer.take().expect("transaction is open");
-        blocking(|| writer.conn.execute_batch("COMMIT").map_err(map_err)).inspect_err(|_| {
+        let committed = blocking(|| writer.conn.execute_batch("COMMIT").map_err(map_err)).inspect_err(|_| {
             let _ = writer.conn.execute_batch("ROLLBACK");
-        })
+        });
+        self.deadline.disarm();
+        committed
     }
 
     pub(crate) fn rollback(mut self) -> Result<(), DbError> {
         let writer = self.writer.take().expect("transaction is open");
+        self.deadline.disarm();
         blocking(|| writer.conn.execute_batch("ROLLBACK").map_err(map_err))
     }
 }
 
 impl Drop for SqliteTx {
     fn drop(&mut self) {
-        if let Some(writer) = self.writer.take()
-            && let Err(e) = writer.conn.execute_batch("ROLLBACK")
-        {
-            tracing::warn!(error = %e, "rollback of an abandoned transaction failed");
+        if let Some(writer) = self.writer.take() {
+            // Disarmed first: the rollback itself must not be interrupted.
+            self.deadline.disarm();
+            if let Err(e) = writer.conn.execute_batch("ROLLBACK") {
+                tracing::warn!(error = %e, "rollback of an abandoned transaction failed");
+            }
         }
     }
+}
+
+/// SQLite virtual-machine steps between two looks at the deadline: a few microseconds of
+/// work, so a runaway statement stops promptly and a normal one pays nothing measurable.
+const PROGRESS_STEPS: std::os::raw::c_int = 10_000;
+
+/// The running write transaction's deadline, as milliseconds since `base` (0: none). One
+/// per write connection; only the writer's holder arms it.
+struct WriteDeadline {
+    base: Instant,
+    at_ms: AtomicU64,
+}
+
+impl WriteDeadline {
+    fn new() -> Self {
+        WriteDeadline { base: Instant::now(), at_ms: AtomicU64::new(0) }
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.base.elapsed().as_millis() as u64
+    }
+
+    fn arm(&self, limit: Option<Duration>) {
+        let at = limit.map_or(0, |l| self.now_ms() + l.as_millis() as u64 + 1);
+        self.at_ms.store(at, Ordering::Relaxed);
+    }
+
+    fn disarm(&self) {
+        self.at_ms.store(0, Ordering::Relaxed);
+    }
+
+    fn passed(&self) -> bool {
+        let at = self.at_ms.load(Ordering::Relaxed);
+        at != 0 && self.now_ms() >= at
+    }
+}
+
+/// The writer's progress handler: interrupts the running statement once its transaction's
+/// deadline has passed (SQLite then answers SQLITE_INTERRUPT, mapped to `Timeout`).
+fn deadline_handler(deadline: Arc<WriteDeadline>) -> impl FnMut() -> bool + Send + 'static {
+    move || deadline.passed()
 }
 
 /// WAL pages after which the writer checkpoints by itself, should the checkpointer fall behind.
@@ -369,6 +447,7 @@ pub(crate) fn map_err(e: rusqlite::Error) -> DbError {
             }
             C::ConstraintViolation if text.contains("FOREIGN KEY") => DbError::ForeignKeyViolation(text),
             C::DatabaseBusy | C::DatabaseLocked => DbError::Overloaded(text),
+            C::OperationInterrupted => DbError::Timeout(text),
             C::DiskFull | C::ReadOnly => DbError::ReadOnly(text),
             C::CannotOpen | C::NotADatabase | C::SystemIoFailure => DbError::Unavailable(text),
             _ => DbError::Other(text),
@@ -404,5 +483,62 @@ mod tests {
         let conn = Connection::open_in_memory().unwrap();
         let mut stmt = conn.prepare("SELECT $3").unwrap();
         assert!(bind_by_name(&mut stmt, &[Value::Int(1)]).is_err());
+    }
+}
+
+#[cfg(test)]
+mod deadline_tests {
+    use super::SqliteDb;
+    use crate::{DbError, Query, SqliteOptions, Value};
+    use std::time::Duration;
+
+    fn q(sql: &str) -> Query {
+        Query::new(sql.to_owned())
+    }
+
+    async fn open(dir: &tempfile::TempDir) -> SqliteDb {
+        let db = SqliteDb::open(SqliteOptions::new(dir.path().join("t.db"))).await.unwrap();
+        let mut tx = db.begin().await.unwrap();
+        tx.execute(q("CREATE TABLE t (v INTEGER)")).unwrap();
+        tx.commit().unwrap();
+        db
+    }
+
+    async fn count(db: &SqliteDb) -> Value {
+        db.fetch_all(q("SELECT count(*) AS n FROM t")).await.unwrap()[0].values()[0].clone()
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_transaction_past_its_deadline_is_refused_and_rolled_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(&dir).await;
+        db.set_write_deadline(Some(Duration::from_millis(1)));
+        let mut tx = db.begin().await.unwrap();
+        tx.execute(q("INSERT INTO t VALUES (1)")).ok();
+        // Not a timing assertion: the sleep only guarantees the deadline has passed.
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(matches!(tx.execute(q("INSERT INTO t VALUES (2)")), Err(DbError::Timeout(_))));
+        assert!(matches!(tx.commit(), Err(DbError::Timeout(_))));
+        assert_eq!(count(&db).await, Value::Int(0), "nothing of it was kept");
+        // The next transaction within its deadline commits.
+        db.set_write_deadline(Some(Duration::from_secs(5)));
+        let mut tx = db.begin().await.unwrap();
+        tx.execute(q("INSERT INTO t VALUES (3)")).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(count(&db).await, Value::Int(1));
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_runaway_statement_is_interrupted_at_the_deadline() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = open(&dir).await;
+        db.set_write_deadline(Some(Duration::from_millis(50)));
+        let mut tx = db.begin().await.unwrap();
+        // Counting to 10^12 would hold the writer for hours.
+        let runaway = q("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000000) \
+                         INSERT INTO t SELECT x FROM c");
+        assert!(matches!(tx.execute(runaway), Err(DbError::Timeout(_))));
+        drop(tx);
+        assert_eq!(count(&db).await, Value::Int(0));
     }
 }

@@ -38,6 +38,7 @@ use storegate_types::{ApiError, ErrorCode};
 pub fn storage(e: DbError) -> ApiError {
     match e {
         DbError::Overloaded(m) => ApiError::new(ErrorCode::Overloaded).with_internal(m),
+        DbError::Timeout(m) => ApiError::new(ErrorCode::Timeout).with_internal(m),
         DbError::Unavailable(m) => ApiError::new(ErrorCode::StorageUnavailable).with_internal(m),
         DbError::ReadOnly(m) => ApiError::new(ErrorCode::StorageNotWritable).with_internal(m),
         other => ApiError::internal(other.to_string()),

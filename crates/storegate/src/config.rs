@@ -120,6 +120,11 @@ pub struct ServeArgs {
     /// SQLite durability: `normal` or `full`. [default: normal]
     #[arg(long, env = "STOREGATE_SQLITE_SYNC", value_name = "MODE")]
     pub sqlite_sync: Option<SqliteSync>,
+    /// Longest one write transaction may hold SQLite's single writer, e.g. `5s`; past it the
+    /// transaction is rolled back and answered 503, so no request stalls every other write.
+    /// [default: 5s]
+    #[arg(long, env = "STOREGATE_SQLITE_WRITE_DEADLINE", value_name = "DURATION", value_parser = parse_duration)]
+    pub sqlite_write_deadline: Option<Duration>,
     /// Largest searchCriteria page size; a search without one returns at most this many.
     /// [default: 1000]
     #[arg(long, env = "STOREGATE_MAX_PAGE_SIZE", value_name = "N")]
@@ -218,6 +223,7 @@ struct FileConfig {
     lockout_failures: Option<i64>,
     lockout_duration: Option<String>,
     sqlite_sync: Option<SqliteSync>,
+    sqlite_write_deadline: Option<String>,
     db_max_connections: Option<usize>,
     max_page_size: Option<i64>,
     integration_bearer: Option<bool>,
@@ -263,6 +269,7 @@ pub struct Config {
     pub lockout_failures: i64,
     pub lockout_duration: Duration,
     pub sqlite_sync: SqliteSync,
+    pub sqlite_write_deadline: Duration,
     pub db_max_connections: usize,
     pub max_page_size: i64,
     /// Integration access tokens also work as Bearer tokens.
@@ -356,6 +363,12 @@ impl Config {
                 Duration::from_secs(1800),
             )?,
             sqlite_sync: serve.sqlite_sync.or(file.sqlite_sync).unwrap_or(SqliteSync::Normal),
+            sqlite_write_deadline: duration(
+                serve.sqlite_write_deadline,
+                &file.sqlite_write_deadline,
+                "sqlite_write_deadline",
+                Duration::from_secs(5),
+            )?,
             db_max_connections: serve.db_max_connections.or(file.db_max_connections).unwrap_or(16),
             max_page_size: serve.max_page_size.or(file.max_page_size).unwrap_or(1000),
             integration_bearer: serve.integration_bearer.or(file.integration_bearer).unwrap_or(false),
@@ -419,6 +432,9 @@ impl Config {
             && !(url.expose().starts_with("redis://") || url.expose().starts_with("rediss://"))
         {
             bail!("redis_url must be a redis:// or rediss:// URL");
+        }
+        if self.sqlite_write_deadline < Duration::from_millis(100) {
+            bail!("sqlite_write_deadline must be at least 100ms");
         }
         if self.lockout_failures < 1 {
             bail!("lockout_failures must be at least 1");

@@ -263,6 +263,9 @@ pub struct Application {
 impl Application {
     pub async fn build(config: &Config) -> anyhow::Result<Application> {
         let Prepared { db, boot: bootstrapped, crypto } = prepare(config).await?;
+        // Migrations and the bootstrap ran unbounded; from here on, no request's write
+        // transaction may hold SQLite's single writer longer than this.
+        db.set_write_deadline(Some(config.sqlite_write_deadline));
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;

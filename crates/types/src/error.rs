@@ -78,6 +78,9 @@ error_codes! {
     PageSizeTooLarge, InvalidRequest, 400, "Maximum SearchCriteria pageSize is %1";
     SkuTooLong, InvalidRequest, 400, "SKU length should be %1 characters maximum.";
     TextTooLong, InvalidRequest, 400, "The \"%1\" value is longer than %2 characters.";
+    ValueTooLong, InvalidRequest, 400, "The \"%fieldName\" value is too long: at most %max characters are allowed.";
+    TooManyItems, InvalidRequest, 400, "\"%fieldName\" has too many items: at most %max are allowed.";
+    NestedTooDeep, InvalidRequest, 400, "\"%fieldName\" is nested too deeply: at most %max levels are allowed.";
     CustomAttributeEmpty, InvalidRequest, 400, "An empty custom attribute is specified. Enter the attribute and try again.";
     CustomAttributeNoCode, InvalidRequest, 400, "A custom attribute is specified with a missing attribute code. Verify the code and try again.";
     CustomAttributeNoValue, InvalidRequest, 400, "The \"%1\" attribute code doesn't have a value set. Enter the value and try again.";

@@ -59,6 +59,7 @@ impl Operation for ListAttributes {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByCode {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub attribute_code: String,
 }
 
@@ -105,6 +106,7 @@ impl Operation for ListOptions {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct AddOptionInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub attribute_code: String,
     /// `{label, sort_order, is_default, store_labels}`.
     pub option: OptionIn,
@@ -137,6 +139,7 @@ impl Operation for AddOption {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateOptionInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub attribute_code: String,
     #[serde(with = "crate::wire::lenient_int")]
     #[schemars(with = "i64")]
@@ -172,6 +175,7 @@ impl Operation for UpdateOption {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct OptionRef {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub attribute_code: String,
     #[serde(with = "crate::wire::lenient_int")]
     #[schemars(with = "i64")]

@@ -13,7 +13,9 @@ use storegate_types::ApiError;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct Credentials {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub username: Option<String>,
+    #[schemars(length(max = crate::limits::PASSWORD))]
     pub password: Option<String>,
 }
 

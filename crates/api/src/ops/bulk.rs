@@ -35,6 +35,7 @@ const fn bulk_op(id: &'static str, path: &'static str) -> OpSpec {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByBulkUuid {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub bulk_uuid: String,
 }
 
@@ -94,8 +95,10 @@ impl Operation for DetailedStatus {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByBulkUuidAndStatus {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub bulk_uuid: String,
     /// 1 complete, 2 failed but retriable, 3 failed, 4 open, 5 rejected.
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub status: String,
 }
 

@@ -92,8 +92,10 @@ pub struct CartIn {
     #[schemars(with = "Option<i64>")]
     pub customer_id: Option<i64>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub cart_id: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub quote_id: Option<String>,
 }
 
@@ -211,6 +213,7 @@ pub struct ItemSave {
     #[serde(flatten)]
     pub cart: CartIn,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub item_id: Option<String>,
     pub cart_item: CartItemIn,
 }
@@ -221,6 +224,7 @@ pub struct ItemById {
     pub cart: CartIn,
     #[serde(deserialize_with = "crate::wire::lenient_int::deserialize")]
     #[schemars(with = "String")]
+    #[schemars(length(max = crate::limits::NUMBER_TEXT))]
     pub item_id: i64,
 }
 
@@ -271,6 +275,7 @@ pub struct PaymentInfoIn {
     #[serde(default)]
     pub billing_address: Option<QuoteAddressIn>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub email: Option<String>,
 }
 
@@ -286,6 +291,7 @@ pub struct PlaceIn {
 pub struct CouponIn {
     #[serde(flatten)]
     pub cart: CartIn,
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub coupon_code: String,
 }
 
@@ -293,6 +299,7 @@ pub struct CouponIn {
 pub struct CustomerCartIn {
     #[serde(deserialize_with = "crate::wire::lenient_int::deserialize")]
     #[schemars(with = "String")]
+    #[schemars(length(max = crate::limits::NUMBER_TEXT))]
     pub customer_id: i64,
 }
 
@@ -775,6 +782,7 @@ pub struct AssignIn {
     /// The masked id (guest route) or the quote id (admin route).
     #[serde(deserialize_with = "opt_text::deserialize")]
     #[schemars(with = "String")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub cart_id: Option<String>,
     #[serde(default, deserialize_with = "opt_int::deserialize")]
     #[schemars(with = "Option<i64>")]

@@ -67,6 +67,7 @@ impl Operation for ListProductTypes {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct BySku {
     /// The SKU, URL-encoded in the path (spaces, `/` as `%2F`, any Unicode).
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
 }
 
@@ -77,7 +78,7 @@ pub struct Search {
     /// key are accepted. Optional: without it every match is returned, up to the maximum
     /// page size.
     #[serde(default)]
-    #[schemars(with = "Option<serde_json::Value>")]
+    #[schemars(schema_with = "crate::limits::search_criteria")]
     pub search_criteria: Option<serde_json::Value>,
 }
 
@@ -182,6 +183,7 @@ pub struct SaveProductInput {
     pub product: ProductIn,
     /// Magento's flag for saving custom options; accepted and ignored.
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub save_options: Option<serde_json::Value>,
 }
 
@@ -206,9 +208,11 @@ impl Operation for CreateProduct {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateProductInput {
     /// The product to change; it wins over the body's `sku`, as in Magento.
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     pub product: ProductIn,
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub save_options: Option<serde_json::Value>,
 }
 
@@ -266,8 +270,10 @@ async fn product_id(ex: &mut impl Exec, cx: &Ctx, sku: &str) -> Result<i64, ApiE
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct TiersInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     /// A customer group id, or `all` (32000) for the prices that apply to every group.
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub customer_group_id: String,
 }
 
@@ -331,9 +337,11 @@ impl Operation for ListLinkTypes {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct LinksByType {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     /// `related`, `upsell`, `crosssell` or `associated`.
     #[serde(rename = "type")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub link_type: String,
 }
 
@@ -360,7 +368,9 @@ impl Operation for GetLinks {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct SetLinksInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
+    #[schemars(length(max = crate::limits::PRODUCT_LINKS))]
     pub items: Vec<ProductLinkIn>,
 }
 
@@ -390,6 +400,7 @@ impl Operation for SetLinks {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct SaveLinkInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     pub entity: ProductLinkIn,
 }
@@ -419,9 +430,12 @@ impl Operation for SaveLink {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct DeleteLinkInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     #[serde(rename = "type")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub link_type: String,
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub linked_product_sku: String,
 }
 
@@ -482,6 +496,7 @@ impl Operation for ListMedia {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct MediaEntryRef {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     #[serde(with = "crate::wire::lenient_int")]
     #[schemars(with = "i64")]
@@ -513,6 +528,7 @@ impl Operation for GetMedia {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct CreateMediaInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     /// `{media_type: "image", label, position, disabled, types, content: {base64_encoded_data,
     /// type, name}}`.
@@ -544,6 +560,7 @@ impl Operation for CreateMedia {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateMediaInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     #[serde(with = "crate::wire::lenient_int")]
     #[schemars(with = "i64")]
@@ -612,6 +629,7 @@ impl Operation for DeleteMedia {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct MediaFile {
     /// The file below `catalog/product`, e.g. `m/b/mb01.jpg`.
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub file: String,
 }
 
@@ -660,6 +678,7 @@ pub struct MediaBytes {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct WebsiteLinkIn {
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: Option<String>,
     #[serde(with = "crate::wire::lenient_int")]
     #[schemars(with = "i64")]
@@ -668,6 +687,7 @@ pub struct WebsiteLinkIn {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct AddWebsiteInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     pub product_website_link: WebsiteLinkIn,
 }
@@ -694,6 +714,7 @@ impl Operation for AddWebsite {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct RemoveWebsiteInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     #[serde(with = "crate::wire::lenient_int")]
     #[schemars(with = "i64")]

@@ -355,6 +355,7 @@ pub struct UnassignInput {
     #[schemars(with = "i64")]
     pub category_id: i64,
     /// The SKU, URL-encoded in the path.
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
 }
 

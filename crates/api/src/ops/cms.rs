@@ -68,6 +68,7 @@ async fn delete(cx: &Ctx, kind: Kind, raw_id: &str) -> Result<bool, ApiError> {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByPageId {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub page_id: String,
 }
 
@@ -129,6 +130,7 @@ impl Operation for CreatePage {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdatePageInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub id: String,
     pub page: PageIn,
 }
@@ -172,6 +174,7 @@ impl Operation for DeletePage {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByBlockId {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub block_id: String,
 }
 
@@ -233,6 +236,7 @@ impl Operation for CreateBlock {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateBlockInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub id: String,
     pub block: BlockIn,
 }

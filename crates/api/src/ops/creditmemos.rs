@@ -51,6 +51,7 @@ fn refund_request(body: &DocBody) -> Result<RefundRequest, ApiError> {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct RefundOrderInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub order_id: String,
     #[serde(flatten)]
     pub body: DocBody,
@@ -86,6 +87,7 @@ impl Operation for RefundOrder {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct RefundInvoiceInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub invoice_id: String,
     #[serde(flatten)]
     pub body: DocBody,

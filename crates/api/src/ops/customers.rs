@@ -89,9 +89,11 @@ pub struct CreateAccountInput {
     pub customer: CustomerIn,
     /// Optional: without one the account cannot sign in until a password reset.
     #[serde(default)]
+    #[schemars(length(max = crate::limits::PASSWORD))]
     pub password: Option<String>,
     /// Accepted for compatibility; storegate sends no confirmation mail.
     #[serde(default)]
+    #[schemars(length(max = crate::limits::URL))]
     pub redirect_url: Option<String>,
 }
 
@@ -117,12 +119,15 @@ pub struct ChangePasswordInput {
     #[serde(deserialize_with = "crate::wire::lenient_int::deserialize")]
     #[schemars(with = "i64")]
     pub customer_id: i64,
+    #[schemars(length(max = crate::limits::PASSWORD))]
     pub current_password: String,
+    #[schemars(length(max = crate::limits::PASSWORD))]
     pub new_password: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct EmailAvailabilityInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub customer_email: String,
     #[serde(default, deserialize_with = "crate::wire::customer::opt_int::deserialize")]
     #[schemars(with = "Option<i64>")]
@@ -131,8 +136,10 @@ pub struct EmailAvailabilityInput {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct InitiateResetInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub email: String,
     /// `email_reset` or `email_reminder`.
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub template: String,
     #[serde(default, deserialize_with = "crate::wire::customer::opt_int::deserialize")]
     #[schemars(with = "Option<i64>")]
@@ -144,13 +151,17 @@ pub struct ResetLinkInput {
     #[serde(deserialize_with = "crate::wire::lenient_int::deserialize")]
     #[schemars(with = "i64")]
     pub customer_id: i64,
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub reset_password_link_token: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ResetPasswordInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub email: String,
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub reset_token: String,
+    #[schemars(length(max = crate::limits::PASSWORD))]
     pub new_password: String,
 }
 

@@ -63,6 +63,7 @@ impl Operation for ListCountries {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByCountryId {
     /// ISO 3166-1 alpha-2 code, e.g. `US`.
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub country_id: String,
 }
 

@@ -85,6 +85,7 @@ impl Operation for ListSources {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct BySourceCode {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub source_code: String,
 }
 
@@ -138,6 +139,7 @@ impl Operation for CreateSource {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateSourceInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub source_code: String,
     pub source: SourceIn,
 }
@@ -197,6 +199,7 @@ impl Operation for ListStocks {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByStockId {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub stock_id: String,
 }
 
@@ -250,6 +253,7 @@ impl Operation for CreateStock {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateStockInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub stock_id: String,
     pub stock: StockIn,
 }
@@ -306,7 +310,9 @@ impl Operation for DeleteStock {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct StockResolverInput {
     #[serde(rename = "type")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub kind: String,
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub code: String,
 }
 
@@ -366,6 +372,7 @@ impl Operation for ListLinks {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct LinksInput {
+    #[schemars(length(max = crate::limits::PRODUCT_LINKS))]
     pub links: Vec<LinkIn>,
 }
 
@@ -472,6 +479,7 @@ impl Operation for ListSourceItems {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct SourceItemsInput {
+    #[schemars(length(max = crate::limits::BATCH))]
     pub source_items: Vec<SourceItemIn>,
 }
 
@@ -525,7 +533,9 @@ impl Operation for DeleteSourceItems {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct SkuStock {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub stock_id: String,
 }
 
@@ -581,8 +591,11 @@ impl Operation for IsSalable {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct SkuStockQty {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub stock_id: String,
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub requested_qty: String,
 }
 
@@ -627,6 +640,7 @@ pub struct AreSalableInput {
     /// `skus[]=…` (or `skus[0]=…`).
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
+    #[schemars(length(max = crate::limits::BATCH), inner(length(max = crate::limits::VARCHAR)))]
     pub skus: Option<Value>,
     #[serde(default)]
     #[schemars(with = "Option<i64>")]
@@ -678,7 +692,7 @@ impl Operation for AreSalable {
 pub struct AreSalableForQtyInput {
     /// `skuRequests[0][sku]=…&skuRequests[0][qty]=…`.
     #[serde(default)]
-    #[schemars(with = "Option<Vec<serde_json::Value>>")]
+    #[schemars(schema_with = "crate::limits::free_list")]
     pub sku_requests: Option<Value>,
     #[serde(default)]
     #[schemars(with = "Option<i64>")]
@@ -763,6 +777,7 @@ impl Operation for AlgorithmList {
 pub struct SelectionInput {
     pub inventory_request: InventoryRequestIn,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub algorithm_code: Option<String>,
 }
 

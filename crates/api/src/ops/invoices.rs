@@ -58,28 +58,38 @@ pub(crate) fn entity_id(raw: &str) -> Result<i64, ApiError> {
 pub struct DocBody {
     /// `[{order_item_id, qty}]`; omitted or empty: everything left.
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub items: Option<Value>,
     /// Email the customer (bool or 0/1).
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub notify: Option<Value>,
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub notify_customer: Option<Value>,
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub append_comment: Option<Value>,
     /// `{comment, is_visible_on_front}` or a string.
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub comment: Option<Value>,
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub capture: Option<Value>,
     /// Shipment tracks `[{track_number, title, carrier_code}]`.
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub tracks: Option<Value>,
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub packages: Option<Value>,
     /// `{extension_attributes: {source_code | return_to_stock_items}, shipping_amount, adjustment_*}`.
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub arguments: Option<Value>,
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub is_online: Option<Value>,
 }
 
@@ -164,6 +174,7 @@ pub(crate) async fn email_doc(cx: &Ctx, doc_type: DocType, raw: &str) -> Result<
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct InvoiceOrderInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub order_id: String,
     #[serde(flatten)]
     pub body: DocBody,
@@ -199,6 +210,7 @@ impl Operation for InvoiceOrder {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ById {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub id: String,
 }
 
@@ -237,6 +249,7 @@ impl Operation for ListInvoices {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct EntityInput {
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub entity: Value,
 }
 

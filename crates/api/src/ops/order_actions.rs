@@ -39,6 +39,7 @@ const fn act_op(id: &'static str, acl: Acl, method: Method, path: &'static str, 
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ById {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub id: String,
 }
 
@@ -152,8 +153,10 @@ impl Operation for OrderComments {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct CommentInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub id: String,
     /// `{comment, is_customer_notified, is_visible_on_front, status}`.
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub status_history: Value,
 }
 

@@ -34,6 +34,7 @@ const fn order_op(id: &'static str, acl: Acl, method: Method, path: &'static str
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ById {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub id: String,
 }
 
@@ -66,6 +67,7 @@ impl Operation for GetOrder {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct EntityIn {
     /// The order (Magento's order data object).
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub entity: Value,
 }
 

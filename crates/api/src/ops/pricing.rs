@@ -60,6 +60,7 @@ fn coupon_missing(raw: &str) -> ApiError {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByTaxClassId {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub tax_class_id: String,
 }
 
@@ -70,6 +71,7 @@ pub struct CreateTaxClassInput {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateTaxClassInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub class_id: String,
     pub tax_class: TaxClassIn,
 }
@@ -183,6 +185,7 @@ impl Operation for SearchTaxClasses {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByRateId {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub rate_id: String,
 }
 
@@ -301,6 +304,7 @@ impl Operation for SearchTaxRates {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByRuleId {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub rule_id: String,
 }
 
@@ -424,6 +428,7 @@ pub struct CreateSalesRuleInput {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateSalesRuleInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub rule_id: String,
     pub rule: SalesRuleIn,
 }
@@ -539,6 +544,7 @@ impl Operation for SearchSalesRules {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByCouponId {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub coupon_id: String,
 }
 
@@ -549,6 +555,7 @@ pub struct CreateCouponInput {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateCouponInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub coupon_id: String,
     pub coupon: CouponIn,
 }
@@ -690,6 +697,7 @@ impl Operation for GenerateCoupons {
 pub struct DeleteByCodesInput {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
+    #[schemars(length(max = crate::limits::BATCH), inner(length(max = crate::limits::VARCHAR)))]
     pub codes: Option<Vec<Value>>,
     /// Default true: unknown codes are reported in `missing_items`; false refuses them all.
     #[serde(default, deserialize_with = "lenient::opt_bool")]
@@ -700,6 +708,7 @@ pub struct DeleteByCodesInput {
 pub struct DeleteByIdsInput {
     #[serde(default)]
     #[schemars(with = "Vec<i64>")]
+    #[schemars(length(max = crate::limits::BATCH))]
     pub ids: Option<Vec<Value>>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub ignore_invalid_coupons: Option<bool>,

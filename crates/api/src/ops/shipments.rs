@@ -27,6 +27,7 @@ const fn ship_op(id: &'static str, acl: Acl, method: Method, path: &'static str,
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ShipOrderInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub order_id: String,
     #[serde(flatten)]
     pub body: DocBody,
@@ -180,7 +181,9 @@ impl Operation for ShipmentComments {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct CommentInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub id: String,
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub entity: Value,
 }
 

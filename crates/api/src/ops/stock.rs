@@ -44,6 +44,7 @@ async fn item_by_sku(ex: &mut impl Exec, tenant: TenantId, sku: &str) -> Result<
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ByProductSku {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub product_sku: String,
     /// Accepted for compatibility; there is one stock.
     #[serde(default)]
@@ -74,8 +75,10 @@ impl Operation for GetStockItem {
 pub struct ProductStockItemRef {
     /// The product's SKU (Magento names it `productSku`; the path shares `{sku}` with the
     /// other product routes).
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
     /// Carried but not used: the item is found by SKU, as in Magento.
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub item_id: String,
 }
 
@@ -105,7 +108,9 @@ impl Operation for GetProductStockItem {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct UpdateStockItemInput {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sku: String,
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub item_id: String,
     /// The fields to change: `qty`, `is_in_stock`, `manage_stock`, `min_sale_qty`, …
     pub stock_item: StockItemIn,

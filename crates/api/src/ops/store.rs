@@ -74,6 +74,7 @@ impl Operation for ListStoreGroups {
 pub struct StoreConfigsInput {
     /// Store view codes (`storeCodes[]=default`); all views when absent.
     #[serde(default)]
+    #[schemars(length(max = crate::limits::ASSIGNMENTS), inner(length(max = crate::limits::VARCHAR)))]
     pub store_codes: Option<Vec<String>>,
 }
 

@@ -148,9 +148,11 @@ impl From<&AttributeSet> for AttributeSetOut {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct OptionIn {
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub label: Option<String>,
     /// Accepted for compatibility; storegate keeps the option id.
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub value: Option<serde_json::Value>,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub sort_order: Option<i64>,
@@ -158,7 +160,7 @@ pub struct OptionIn {
     pub is_default: Option<bool>,
     /// Per-store labels: storegate keeps the admin label only.
     #[serde(default)]
-    #[schemars(with = "Option<Vec<serde_json::Value>>")]
+    #[schemars(schema_with = "crate::limits::free_list")]
     pub store_labels: Option<serde_json::Value>,
 }
 

@@ -36,34 +36,49 @@ pub struct QuoteAddressIn {
     #[schemars(with = "Option<i64>")]
     pub region_id: Option<i64>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub region_code: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub country_id: Option<String>,
     #[serde(default, deserialize_with = "street::deserialize")]
+    #[schemars(schema_with = "crate::limits::street")]
     pub street: Vec<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub company: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub telephone: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub fax: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub postcode: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub city: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub firstname: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub lastname: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub middlename: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub prefix: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub suffix: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub vat_id: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub email: Option<String>,
     #[serde(default, deserialize_with = "opt_int::deserialize")]
     #[schemars(with = "Option<i64>")]
@@ -113,12 +128,14 @@ pub struct ConfigurableOptionIn {
     pub option_id: i64,
     #[serde(deserialize_with = "opt_text::deserialize")]
     #[schemars(with = "String")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub option_value: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct ProductOptionExtensionIn {
     #[serde(default)]
+    #[schemars(length(max = crate::limits::OPTIONS))]
     pub configurable_item_options: Vec<ConfigurableOptionIn>,
 }
 
@@ -132,6 +149,7 @@ pub struct ProductOptionIn {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct CartItemIn {
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::SKU))]
     pub sku: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_decimal")]
     #[schemars(with = "Option<f64>")]
@@ -159,10 +177,13 @@ impl CartItemIn {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct PaymentMethodIn {
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub method: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub po_number: Option<String>,
     #[serde(default)]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub additional_data: Option<Value>,
 }
 
@@ -172,8 +193,10 @@ pub struct ShippingInformationIn {
     #[serde(default)]
     pub billing_address: Option<QuoteAddressIn>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub shipping_method_code: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub shipping_carrier_code: Option<String>,
 }
 

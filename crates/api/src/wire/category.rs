@@ -119,6 +119,7 @@ pub struct CategoryIn {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub parent_id: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub is_active: Option<bool>,
@@ -128,12 +129,12 @@ pub struct CategoryIn {
     pub include_in_menu: Option<bool>,
     /// A list of sort fields, or one comma-separated string.
     #[serde(default)]
-    #[schemars(with = "Option<Value>")]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub available_sort_by: Option<Value>,
     /// `[{attribute_code, value}]` or `{code: value}`: url_key, display_mode, is_anchor,
     /// description, meta_title, meta_keywords, meta_description, landing_page, …
     #[serde(default)]
-    #[schemars(with = "Option<Value>")]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub custom_attributes: Option<Value>,
 }
 
@@ -262,6 +263,7 @@ fn valid_attribute_code(code: &str) -> bool {
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct CategoryProductLinkIn {
     #[serde(deserialize_with = "lenient::text_value")]
+    #[schemars(length(max = crate::limits::SKU))]
     pub sku: String,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub position: Option<i64>,

@@ -109,34 +109,49 @@ pub struct PageIn {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub id: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub identifier: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub page_layout: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub meta_title: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::TEXT))]
     pub meta_keywords: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::TEXT))]
     pub meta_description: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub content_heading: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::LONG_TEXT))]
     pub content: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub sort_order: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::LONG_TEXT))]
     pub layout_update_xml: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub custom_theme: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub custom_root_template: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::LONG_TEXT))]
     pub custom_layout_update_xml: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::DATE))]
     pub custom_theme_from: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::DATE))]
     pub custom_theme_to: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub active: Option<bool>,
@@ -146,11 +161,11 @@ pub struct PageIn {
     /// Store view ids, `[0]` for all; a single id is accepted too. A new page without one
     /// is assigned to the store view the request runs in.
     #[serde(default)]
-    #[schemars(with = "Option<Value>")]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub store_id: Option<Value>,
     /// The admin form's spelling of `store_id`.
     #[serde(default)]
-    #[schemars(with = "Option<Value>")]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub stores: Option<Value>,
 }
 
@@ -187,10 +202,13 @@ pub struct BlockIn {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub id: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub identifier: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::LONG_TEXT))]
     pub content: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub active: Option<bool>,
@@ -198,10 +216,10 @@ pub struct BlockIn {
     pub is_active: Option<bool>,
     /// Store view ids, `[0]` for all; a single id is accepted too.
     #[serde(default)]
-    #[schemars(with = "Option<Value>")]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub store_id: Option<Value>,
     #[serde(default)]
-    #[schemars(with = "Option<Value>")]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub stores: Option<Value>,
 }
 

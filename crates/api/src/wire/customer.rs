@@ -230,13 +230,24 @@ pub mod opt_text {
     }
 }
 
-/// `street` as a list of lines, or one string (split on new lines).
+/// `street` as a list of lines, or one string (split on new lines). Either way at most
+/// `limits::STREET_LINES` lines: the schema bounds the list and the string's length, but
+/// only splitting counts a string's lines.
 pub mod street {
     use super::*;
+    use crate::limits::{STREET_LINES, too_many_items_message};
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
         use serde::de::Error;
-        match Option::<Value>::deserialize(d)? {
+        let lines = lines(Option::<Value>::deserialize(d)?).map_err(D::Error::custom)?;
+        if lines.len() > STREET_LINES as usize {
+            return Err(D::Error::custom(too_many_items_message(STREET_LINES)));
+        }
+        Ok(lines)
+    }
+
+    fn lines(value: Option<Value>) -> Result<Vec<String>, String> {
+        match value {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::String(s)) => Ok(s.lines().map(str::to_owned).collect()),
             Some(Value::Array(items)) => items
@@ -244,10 +255,10 @@ pub mod street {
                 .map(|v| match v {
                     Value::String(s) => Ok(s),
                     Value::Number(n) => Ok(n.to_string()),
-                    other => Err(D::Error::custom(format!("{other} is not a street line"))),
+                    other => Err(format!("{other} is not a street line")),
                 })
                 .collect(),
-            Some(other) => Err(D::Error::custom(format!("{other} is not a street"))),
+            Some(other) => Err(format!("{other} is not a street")),
         }
     }
 }
@@ -255,8 +266,10 @@ pub mod street {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct RegionIn {
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub region_code: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub region: Option<String>,
     #[serde(default, deserialize_with = "opt_int::deserialize")]
     #[schemars(with = "Option<i64>")]
@@ -285,30 +298,43 @@ pub struct AddressIn {
     #[schemars(with = "Option<i64>")]
     pub region_id: Option<i64>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub country_id: Option<String>,
     #[serde(default, deserialize_with = "street::deserialize")]
+    #[schemars(schema_with = "crate::limits::street")]
     pub street: Vec<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub company: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub telephone: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub fax: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub postcode: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub city: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub firstname: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub lastname: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub middlename: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub prefix: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub suffix: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub vat_id: Option<String>,
     #[serde(default, deserialize_with = "opt_bool::deserialize")]
     #[schemars(with = "Option<bool>")]
@@ -370,18 +396,25 @@ pub struct CustomerIn {
     #[schemars(with = "Option<i64>")]
     pub default_shipping: Option<i64>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::DATE))]
     pub dob: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub email: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub firstname: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub lastname: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub middlename: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub prefix: Option<String>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub suffix: Option<String>,
     #[serde(default, deserialize_with = "opt_int::deserialize")]
     #[schemars(with = "Option<i64>")]
@@ -390,11 +423,13 @@ pub struct CustomerIn {
     #[schemars(with = "Option<i64>")]
     pub store_id: Option<i64>,
     #[serde(default, deserialize_with = "opt_text::deserialize")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub taxvat: Option<String>,
     #[serde(default, deserialize_with = "opt_int::deserialize")]
     #[schemars(with = "Option<i64>")]
     pub website_id: Option<i64>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::ADDRESSES))]
     pub addresses: Option<Vec<AddressIn>>,
     #[serde(default, deserialize_with = "opt_int::deserialize")]
     #[schemars(with = "Option<i64>")]

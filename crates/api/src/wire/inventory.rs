@@ -20,6 +20,7 @@ pub type Void = Vec<Value>;
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct CarrierLinkIo {
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub carrier_code: String,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub position: Option<i64>,
@@ -30,8 +31,10 @@ pub struct SourceExtensionIn {
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub is_pickup_location_active: Option<bool>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub frontend_name: Option<String>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::TEXT))]
     pub frontend_description: Option<String>,
 }
 
@@ -39,16 +42,21 @@ pub struct SourceExtensionIn {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct SourceIn {
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub source_code: Option<String>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub name: Option<String>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub email: Option<String>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub contact_name: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub enabled: Option<bool>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::LONG_TEXT))]
     pub description: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_decimal")]
     #[schemars(with = "Option<f64>")]
@@ -57,24 +65,32 @@ pub struct SourceIn {
     #[schemars(with = "Option<f64>")]
     pub longitude: Option<Decimal>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub country_id: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub region_id: Option<i64>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub region: Option<String>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub city: Option<String>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub street: Option<String>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub postcode: Option<String>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub phone: Option<String>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub fax: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub use_default_carrier_config: Option<bool>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::ASSIGNMENTS))]
     pub carrier_links: Option<Vec<CarrierLinkIo>>,
     #[serde(default)]
     pub extension_attributes: Option<SourceExtensionIn>,
@@ -229,14 +245,17 @@ impl From<Source> for SourceOut {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct SalesChannelIo {
     #[serde(rename = "type", default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub kind: String,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub code: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct StockExtensionIn {
     #[serde(default)]
+    #[schemars(length(max = crate::limits::ASSIGNMENTS))]
     pub sales_channels: Option<Vec<SalesChannelIo>>,
 }
 
@@ -245,6 +264,7 @@ pub struct StockIn {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub stock_id: Option<i64>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub name: Option<String>,
     #[serde(default)]
     pub extension_attributes: Option<StockExtensionIn>,
@@ -297,6 +317,7 @@ pub struct LinkIn {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub stock_id: Option<i64>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub source_code: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub priority: Option<i64>,
@@ -328,8 +349,10 @@ impl From<Link> for LinkOut {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct SourceItemIn {
     #[serde(default)]
+    #[schemars(length(max = crate::limits::SKU))]
     pub sku: Option<String>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub source_code: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_decimal")]
     #[schemars(with = "Option<f64>")]
@@ -412,6 +435,7 @@ pub fn list_of(v: Option<&Value>) -> Vec<Value> {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct RequestItemIn {
     #[serde(default)]
+    #[schemars(length(max = crate::limits::SKU))]
     pub sku: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_decimal")]
     #[schemars(with = "Option<f64>")]
@@ -423,6 +447,7 @@ pub struct InventoryRequestIn {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub stock_id: Option<i64>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::LINE_ITEMS))]
     pub items: Vec<RequestItemIn>,
 }
 

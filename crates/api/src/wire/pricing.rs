@@ -82,9 +82,11 @@ pub struct TaxClassIn {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub class_id: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub class_name: Option<String>,
     /// `PRODUCT` or `CUSTOMER`.
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub class_type: Option<String>,
 }
 
@@ -134,11 +136,13 @@ pub struct TaxRateIn {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub id: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub tax_country_id: Option<String>,
     /// 0 or absent: any region.
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub tax_region_id: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub tax_postcode: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub zip_is_range: Option<bool>,
@@ -151,10 +155,11 @@ pub struct TaxRateIn {
     #[schemars(with = "Option<f64>")]
     pub rate: Option<Decimal>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub code: Option<String>,
     /// Accepted and ignored (store-view titles of the rate).
     #[serde(default)]
-    #[schemars(with = "Option<Value>")]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub titles: Option<Value>,
 }
 
@@ -207,6 +212,7 @@ pub struct TaxRuleIn {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub id: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub code: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub priority: Option<i64>,
@@ -214,12 +220,15 @@ pub struct TaxRuleIn {
     pub position: Option<i64>,
     #[serde(default, deserialize_with = "opt_ids")]
     #[schemars(with = "Option<Vec<i64>>")]
+    #[schemars(length(max = crate::limits::ASSIGNMENTS))]
     pub customer_tax_class_ids: Option<Vec<i64>>,
     #[serde(default, deserialize_with = "opt_ids")]
     #[schemars(with = "Option<Vec<i64>>")]
+    #[schemars(length(max = crate::limits::ASSIGNMENTS))]
     pub product_tax_class_ids: Option<Vec<i64>>,
     #[serde(default, deserialize_with = "opt_ids")]
     #[schemars(with = "Option<Vec<i64>>")]
+    #[schemars(length(max = crate::limits::ASSIGNMENTS))]
     pub tax_rate_ids: Option<Vec<i64>>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub calculate_subtotal: Option<bool>,
@@ -263,10 +272,10 @@ pub struct SalesRuleOut {
     pub uses_per_customer: i64,
     pub is_active: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Option<Value>")]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub condition: Option<ConditionNode>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Option<Value>")]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub action_condition: Option<ConditionNode>,
     pub stop_rules_processing: bool,
     pub is_advanced: bool,
@@ -331,24 +340,30 @@ pub struct SalesRuleIn {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub rule_id: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub name: Option<String>,
     #[serde(default)]
-    #[schemars(with = "Option<Value>")]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub store_labels: Option<Value>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::LONG_TEXT))]
     pub description: Option<String>,
     #[serde(default, deserialize_with = "opt_ids")]
     #[schemars(with = "Option<Vec<i64>>")]
+    #[schemars(length(max = crate::limits::ASSIGNMENTS))]
     pub website_ids: Option<Vec<i64>>,
     #[serde(default, deserialize_with = "opt_ids")]
     #[schemars(with = "Option<Vec<i64>>")]
+    #[schemars(length(max = crate::limits::ASSIGNMENTS))]
     pub customer_group_ids: Option<Vec<i64>>,
     /// `YYYY-MM-DD`; `null` clears it.
     #[serde(default, deserialize_with = "present")]
     #[schemars(with = "Option<String>")]
+    #[schemars(length(max = crate::limits::DATE))]
     pub from_date: Option<Value>,
     #[serde(default, deserialize_with = "present")]
     #[schemars(with = "Option<String>")]
+    #[schemars(length(max = crate::limits::DATE))]
     pub to_date: Option<Value>,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub uses_per_customer: Option<i64>,
@@ -356,11 +371,11 @@ pub struct SalesRuleIn {
     pub is_active: Option<bool>,
     /// Magento's condition tree; storegate evaluates `base_subtotal` conditions only.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "Option<Value>")]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub condition: Option<Value>,
     /// Magento's action condition tree; storegate evaluates `sku` (is, is one of) only.
     #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "Option<Value>")]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub action_condition: Option<Value>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub stop_rules_processing: Option<bool>,
@@ -370,6 +385,7 @@ pub struct SalesRuleIn {
     pub sort_order: Option<i64>,
     /// `by_percent`, `by_fixed` or `cart_fixed`.
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub simple_action: Option<String>,
     #[serde(default, deserialize_with = "lenient_decimal::opt")]
     #[schemars(with = "Option<f64>")]
@@ -385,6 +401,7 @@ pub struct SalesRuleIn {
     pub is_rss: Option<bool>,
     /// `NO_COUPON`, `SPECIFIC_COUPON` or `AUTO`.
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub coupon_type: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub use_auto_generation: Option<bool>,
@@ -395,7 +412,7 @@ pub struct SalesRuleIn {
     pub simple_free_shipping: Option<i64>,
     /// Accepted and ignored.
     #[serde(default)]
-    #[schemars(with = "Option<Value>")]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub extension_attributes: Option<Value>,
 }
 
@@ -526,12 +543,14 @@ pub struct CouponIn {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub rule_id: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub code: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub usage_limit: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub usage_per_customer: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::DATE))]
     pub expiration_date: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub is_primary: Option<bool>,
@@ -564,21 +583,25 @@ pub struct CouponSpecIn {
     pub rule_id: Option<i64>,
     /// `alphanum` (default), `alpha` or `num`.
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub format: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub quantity: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub length: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub prefix: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub suffix: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub delimiter_at_every: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub delimiter: Option<String>,
     #[serde(default)]
-    #[schemars(with = "Option<Value>")]
+    #[schemars(schema_with = "crate::limits::free_json")]
     pub extension_attributes: Option<Value>,
 }
 

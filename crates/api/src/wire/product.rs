@@ -312,8 +312,10 @@ pub struct ProductIn {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub id: Option<i64>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::SKU))]
     pub sku: Option<String>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub attribute_set_id: Option<i64>,
@@ -325,6 +327,7 @@ pub struct ProductIn {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub visibility: Option<i64>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub type_id: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_decimal")]
     #[schemars(with = "Option<f64>")]
@@ -333,39 +336,60 @@ pub struct ProductIn {
     pub extension_attributes: Option<ProductExtensionIn>,
     /// Replaces every product link when present.
     #[serde(default)]
+    #[schemars(length(max = crate::limits::PRODUCT_LINKS))]
     pub product_links: Option<Vec<ProductLinkIn>>,
     /// Replaces the gallery when present: entries with an `id` are kept (and updated),
     /// entries with `content` are uploaded, the others removed.
     #[serde(default)]
+    #[schemars(length(max = crate::limits::MEDIA_ENTRIES))]
     pub media_gallery_entries: Option<Vec<MediaEntryIn>>,
     /// Replaces the tier prices when present.
     #[serde(default)]
+    #[schemars(length(max = crate::limits::TIER_PRICES))]
     pub tier_prices: Option<Vec<TierPriceIn>>,
     /// `[{attribute_code, value}]` or `{code: value}`. Select values may be option ids or
     /// labels; unknown codes are ignored.
     #[serde(default)]
-    #[schemars(with = "Option<Vec<CustomAttributeIn>>")]
+    #[schemars(schema_with = "custom_attributes_schema")]
     pub custom_attributes: Option<Value>,
+}
+
+/// Both accepted shapes of `custom_attributes`, each bounded.
+fn custom_attributes_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let item = generator.subschema_for::<CustomAttributeIn>();
+    let value = crate::limits::attribute_value(generator);
+    schemars::json_schema!({
+        "anyOf": [
+            {"type": "array", "maxItems": crate::limits::CUSTOM_ATTRIBUTES, "items": item},
+            {"type": "object", "maxProperties": crate::limits::CUSTOM_ATTRIBUTES, "additionalProperties": value},
+            {"type": "null"}
+        ]
+    })
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct CustomAttributeIn {
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub attribute_code: String,
-    #[schemars(with = "Value")]
+    #[schemars(schema_with = "crate::limits::attribute_value")]
     pub value: Value,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct ProductExtensionIn {
     #[serde(default, deserialize_with = "lenient::opt_int_list")]
+    #[schemars(length(max = crate::limits::ASSIGNMENTS))]
     pub website_ids: Option<Vec<i64>>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::ASSIGNMENTS))]
     pub category_links: Option<Vec<CategoryLinkIn>>,
     #[serde(default)]
     pub stock_item: Option<StockItemIn>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::OPTIONS))]
     pub configurable_product_options: Option<Vec<ConfigurableOptionIn>>,
     #[serde(default, deserialize_with = "lenient::opt_int_list")]
+    #[schemars(length(max = crate::limits::PRODUCT_LINKS))]
     pub configurable_product_links: Option<Vec<i64>>,
 }
 
@@ -375,6 +399,7 @@ pub struct CategoryLinkIn {
     pub position: Option<i64>,
     #[serde(deserialize_with = "super::lenient_int::deserialize")]
     #[schemars(with = "String")]
+    #[schemars(length(max = crate::limits::NUMBER_TEXT))]
     pub category_id: i64,
 }
 
@@ -382,24 +407,30 @@ pub struct CategoryLinkIn {
 pub struct ConfigurableOptionIn {
     #[serde(deserialize_with = "super::lenient_int::deserialize")]
     #[schemars(with = "String")]
+    #[schemars(length(max = crate::limits::NUMBER_TEXT))]
     pub attribute_id: i64,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub label: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub position: Option<i64>,
     /// Informational: the values come from the linked children.
     #[serde(default)]
-    #[schemars(with = "Option<Vec<Value>>")]
+    #[schemars(schema_with = "crate::limits::free_list")]
     pub values: Option<Value>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ProductLinkIn {
     #[serde(default)]
+    #[schemars(length(max = crate::limits::SKU))]
     pub sku: Option<String>,
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub link_type: String,
+    #[schemars(length(max = crate::limits::SKU))]
     pub linked_product_sku: String,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub linked_product_type: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub position: Option<i64>,
@@ -430,17 +461,21 @@ pub struct MediaEntryIn {
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub id: Option<i64>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub media_type: Option<String>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub label: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_int")]
     pub position: Option<i64>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub disabled: Option<bool>,
     #[serde(default)]
+    #[schemars(length(max = crate::limits::ASSIGNMENTS), inner(length(max = crate::limits::VARCHAR)))]
     pub types: Option<Vec<String>>,
     /// Output only; ignored on input.
     #[serde(default)]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub file: Option<String>,
     #[serde(default)]
     pub content: Option<ImageContentIn>,
@@ -449,9 +484,12 @@ pub struct MediaEntryIn {
 /// `{base64_encoded_data, type, name}`.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ImageContentIn {
+    #[schemars(length(max = crate::limits::BASE64_IMAGE))]
     pub base64_encoded_data: String,
     #[serde(rename = "type")]
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub mime_type: String,
+    #[schemars(length(max = crate::limits::VARCHAR))]
     pub name: String,
 }
 

@@ -37,6 +37,7 @@ mod hostile_load;
 mod import;
 mod integrations;
 mod inventory;
+mod limits;
 mod lockout;
 mod observability;
 mod order_lifecycle;

@@ -140,7 +140,7 @@ async fn tax_classes_have_magentos_defaults_and_crud() {
         Some(json!({"taxClass": {"class_name": "x".repeat(256), "class_type": "PRODUCT"}})),
     )
     .await;
-    assert_eq!((status, err["parameters"]["fieldName"].as_str()), (400, Some("class_name")));
+    assert_eq!((status, err["parameters"]["fieldName"].as_str()), (400, Some("tax_class.class_name")));
 
     let renamed = ok(
         &server,

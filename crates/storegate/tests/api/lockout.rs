@@ -14,10 +14,13 @@ const SIGN_IN_REFUSED: &str =
     "The account sign-in was incorrect or your account is disabled temporarily. Please wait and try again later.";
 
 /// A server that trusts `X-Forwarded-For` from the test client, locking after 3 failures.
+/// The sign-in rate limit per account (10 a minute) would answer 429 before the lockout's
+/// 15 account-wide failures; these tests are about the lockout, so it is lifted.
 async fn server() -> TestServer {
     TestServer::start_with(|c| {
         c.lockout_failures = 3;
         c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        c.rates.set(storegate_api::Policy::SignInPerAccount, "1000/m".parse().unwrap());
     })
     .await
 }

@@ -2,21 +2,12 @@
 //! through `PUT /V1/customers/me` needs the current password and ends every session of the
 //! account; anonymous registration cannot set `disable_auto_group_change`.
 
-use crate::helpers::{TestServer, status_json};
+use crate::carts::call;
+use crate::helpers::TestServer;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "SecurePass123!";
-
-async fn call(
-    server: &TestServer,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    status_json(server.send(method, path, token, body).await).await
-}
 
 async fn register(server: &TestServer, email: &str) -> Value {
     let body = json!({"customer": {"email": email, "firstname": "Ann", "lastname": "Lee"}, "password": PASSWORD});

@@ -3,6 +3,7 @@
 //! self-service and admin routes, password change and reset, customer groups, and personal
 //! data encrypted at rest.
 
+use crate::carts::call;
 use crate::helpers::{TestServer, status_json};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -56,16 +57,6 @@ async fn customer_token(server: &TestServer, email: &str, password: &str) -> Str
     let r = sign_in(server, email, password).await;
     assert_eq!(r.status(), 200, "customer token for {email}");
     r.json::<String>().await.unwrap()
-}
-
-async fn call(
-    server: &TestServer,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    status_json(server.send(method, path, token, body).await).await
 }
 
 fn address(street: &str, city: &str, billing: bool, shipping: bool) -> Value {

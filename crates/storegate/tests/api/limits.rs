@@ -3,19 +3,10 @@
 //! acceptance alike), answered with Magento's 400, and shown in the OpenAPI document.
 //! Each refusal is followed by a check that nothing was stored.
 
-use crate::helpers::{TestServer, status_json};
+use crate::carts::call;
+use crate::helpers::TestServer;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-async fn call(
-    server: &TestServer,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    status_json(server.send(method, path, token, body).await).await
-}
 
 fn address(street: Value) -> Value {
     json!({

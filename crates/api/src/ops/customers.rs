@@ -106,6 +106,7 @@ pub struct SaveCustomerInput {
     /// `PUT /V1/customers/me` only: the current password, required to change the email
     /// (Magento's account edit form calls it `current_password`; `currentPassword` works too).
     #[serde(default)]
+    #[schemars(length(max = crate::limits::PASSWORD))]
     pub current_password: Option<String>,
 }
 

@@ -1,11 +1,11 @@
 //! The data directory is private to its owner (issue 12, item 11), whatever the umask, and
 //! `demo` prints the admin password only when it generated it. Both through the real binary.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use crate::process::{free_port, wait_healthy};
+use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 use storegate_db::testing::TestDatabase;
 
 fn mode(path: &Path) -> u32 {
@@ -24,26 +24,6 @@ fn storegate_with_open_umask(test_db: &TestDatabase, args: &[&str]) -> Command {
         cmd.env("STOREGATE_DATABASE_URL", url);
     }
     cmd
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-fn wait_healthy(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            let _ = s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            let mut buf = String::new();
-            let _ = s.read_to_string(&mut buf);
-            if buf.starts_with("HTTP/1.1 200") {
-                return;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("server on port {port} did not become healthy");
 }
 
 struct Killed(Child);

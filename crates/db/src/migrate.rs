@@ -38,6 +38,7 @@ migrations! {
     11 "bulk_operations";
     12 "login_failures_per_client";
     13 "audit_journal";
+    14 "attribute_value_prefix_index";
 }
 
 impl Migration {

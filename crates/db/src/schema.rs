@@ -19,6 +19,9 @@ pub struct Table {
     pub indexes: BTreeSet<(Vec<String>, bool)>,
 }
 
+/// How an index column that is an expression (not a plain column) is named on both backends.
+const EXPRESSION: &str = "(expression)";
+
 /// Column types folded into what both databases can agree on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TypeClass {
@@ -91,7 +94,11 @@ async fn introspect_sqlite(db: &Db) -> Result<Schema, DbError> {
                 continue;
             }
             let cols = db
-                .fetch_all(sql!("SELECT name FROM pragma_index_info($1) ORDER BY seqno", index))
+                .fetch_all(sql!(
+                    "SELECT coalesce(name, $2) FROM pragma_index_info($1) ORDER BY seqno",
+                    index,
+                    EXPRESSION
+                ))
                 .await?
                 .iter()
                 .map(|r| r.at::<String>(0))
@@ -127,13 +134,14 @@ async fn introspect_postgres(db: &Db) -> Result<Schema, DbError> {
     let indexes = db
         .fetch_all(sql!(
             "SELECT t.relname::text, i.indisunique, i.indisprimary, \
-                    array_to_string(array_agg(a.attname::text ORDER BY k.ord), ',') \
+                    array_to_string(array_agg(coalesce(a.attname::text, $1) ORDER BY k.ord), ',') \
              FROM pg_index i \
              JOIN pg_class t ON t.oid = i.indrelid \
              JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = current_schema() \
              JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true \
-             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
-             GROUP BY t.relname, i.indexrelid, i.indisunique, i.indisprimary"
+             LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
+             GROUP BY t.relname, i.indexrelid, i.indisunique, i.indisprimary",
+            EXPRESSION
         ))
         .await?;
     for idx in indexes {

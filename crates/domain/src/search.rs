@@ -382,6 +382,15 @@ pub fn compile(
     Ok(Compiled { condition, params: b.params, order_by: order.join(", "), limit, offset, next_param: b.next })
 }
 
+/// An attribute value in the compiled conditions.
+const ATTRIBUTE_VALUE: &str = "v.value";
+
+/// The indexed prefix of an attribute value (migration 14): long values do not fit a
+/// PostgreSQL btree entry, so equality probes the prefix and then compares the whole value.
+pub fn value_prefix(expr: &str) -> String {
+    format!("substr({expr}, 1, 256)")
+}
+
 /// What a field name resolves to.
 enum Target {
     Column(Field),
@@ -464,9 +473,19 @@ impl Builder {
                 if values.is_empty() {
                     return Ok(if not_in { "1 = 1".into() } else { "1 = 0".into() });
                 }
-                let placeholders =
-                    values.iter().map(|v| self.typed(kind, field, v)).collect::<Result<Vec<_>, _>>()?.join(", ");
-                return Ok(format!("{expr} {}IN ({placeholders})", if not_in { "NOT " } else { "" }));
+                let params = values.iter().map(|v| self.typed(kind, field, v)).collect::<Result<Vec<_>, _>>()?;
+                let placeholders = params.join(", ");
+                if not_in {
+                    return Ok(format!("{expr} NOT IN ({placeholders})"));
+                }
+                let found = format!("{expr} IN ({placeholders})");
+                return Ok(match expr {
+                    ATTRIBUTE_VALUE => {
+                        let prefixes: Vec<String> = params.iter().map(|p| value_prefix(p)).collect();
+                        format!("{} IN ({}) AND {found}", value_prefix(expr), prefixes.join(", "))
+                    }
+                    _ => found,
+                });
             }
             Condition::Finset | Condition::Nfinset => {
                 let p = self.push(Value::Text(f.value.trim().to_owned()));
@@ -475,7 +494,12 @@ impl Builder {
             }
         };
         let p = self.typed(kind, field, &f.value)?;
-        Ok(format!("{expr} {op} {p}"))
+        Ok(match (expr, f.condition) {
+            (ATTRIBUTE_VALUE, Condition::Eq) => {
+                format!("{} = {} AND {expr} = {p}", value_prefix(expr), value_prefix(&p))
+            }
+            _ => format!("{expr} {op} {p}"),
+        })
     }
 
     fn filter(&mut self, f: &Filter, target: Target) -> Result<String, ApiError> {
@@ -523,18 +547,18 @@ impl Builder {
                     Condition::Like | Condition::Nlike => f.value.clone(),
                     _ => canonical(&f.value)?,
                 };
-                self.comparison("v.value", FieldKind::Text, &Filter { value, ..f.clone() })
+                self.comparison(ATTRIBUTE_VALUE, FieldKind::Text, &Filter { value, ..f.clone() })
             }
             FieldKind::Decimal | FieldKind::Real => match f.condition {
                 Condition::Like | Condition::Nlike | Condition::Finset | Condition::Nfinset => {
-                    self.comparison("v.value", FieldKind::Text, f)
+                    self.comparison(ATTRIBUTE_VALUE, FieldKind::Text, f)
                 }
                 _ => {
-                    let expr = dialect::number_or_null(self.backend, "v.value");
+                    let expr = dialect::number_or_null(self.backend, ATTRIBUTE_VALUE);
                     self.comparison(&expr, FieldKind::Real, f)
                 }
             },
-            FieldKind::Text | FieldKind::DateTime => self.comparison("v.value", kind, f),
+            FieldKind::Text | FieldKind::DateTime => self.comparison(ATTRIBUTE_VALUE, kind, f),
         }
     }
 
@@ -651,7 +675,11 @@ mod tests {
     fn custom_attributes_use_exists_subqueries() {
         let c = compile_json(json!({"filter_groups": [{"filters": [{"field": "color", "value": "49"}]}]})).unwrap();
         assert!(c.condition.starts_with("(EXISTS (SELECT 1 FROM product_attribute_values v"), "{}", c.condition);
-        assert!(c.condition.ends_with("v.value = $3))"), "{}", c.condition);
+        assert!(
+            c.condition.ends_with("substr(v.value, 1, 256) = substr($3, 1, 256) AND v.value = $3))"),
+            "{}",
+            c.condition
+        );
         assert_eq!(c.params, vec![Value::Text("color".into()), Value::Text("49".into())]);
     }
 

@@ -214,7 +214,7 @@ pub async fn delete_class(tx: &mut Tx, tenant: TenantId, id: i64) -> Result<(), 
     let products: i64 = tx
         .fetch_scalar(sql!(
             "SELECT COUNT(*) FROM product_attribute_values WHERE tenant_id = $1 AND attribute_code = 'tax_class_id' \
-             AND value = $2",
+             AND substr(value, 1, 256) = $2 AND value = $2",
             t,
             id.to_string()
         ))

@@ -1061,3 +1061,54 @@ async fn media_gallery_entries_are_saved_with_the_product() {
         .await;
     assert_eq!(status, 400);
 }
+
+/// A long attribute value (descriptions are attributes) is stored and found by equality.
+/// PostgreSQL once refused values over about 2.7 KB with a 500, because its btree entry for
+/// the whole value did not fit; the index now holds a prefix, so equality must still compare
+/// whole values: two values sharing their first 256 characters are told apart.
+#[tokio::test(flavor = "multi_thread")]
+async fn long_attribute_values_are_stored_and_searched_whole() {
+    let api = Api::start().await;
+    // Incompressible, so that PostgreSQL cannot squeeze it into an index entry either.
+    let mut seed = 0x2545_f491_u32;
+    let long: String = (0..8_000)
+        .map(|_| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            char::from(b'!' + ((seed >> 16) % 90) as u8)
+        })
+        .collect();
+    let (status, body) = api
+        .post(
+            "/rest/V1/products",
+            json!({"product": {"sku": "LONG", "name": "Long", "price": 1, "custom_attributes": {"description": long}}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(custom(&api.get("/rest/V1/products/LONG").await.1, "description"), Some(&json!(long)));
+
+    let shared = "x".repeat(256);
+    for (sku, tail) in [("TWIN-A", "a"), ("TWIN-B", "b")] {
+        api.create(json!({"sku": sku, "name": sku, "price": 1, "custom_attributes": {"description": format!("{shared}{tail}")}}))
+            .await;
+    }
+    let find = |value: String| {
+        let api = &api;
+        async move {
+            let path = format!(
+                "/rest/V1/products?searchCriteria[filterGroups][0][filters][0][field]=description\
+                 &searchCriteria[filterGroups][0][filters][0][value]={value}\
+                 &searchCriteria[filterGroups][0][filters][0][conditionType]={}",
+                if value.contains(',') { "in" } else { "eq" }
+            );
+            let (status, body) = api.get(&path).await;
+            assert_eq!(status, 200, "{body}");
+            let mut skus: Vec<String> =
+                body["items"].as_array().unwrap().iter().map(|p| p["sku"].as_str().unwrap().to_owned()).collect();
+            skus.sort();
+            skus
+        }
+    };
+    assert_eq!(find(format!("{shared}b")).await, ["TWIN-B"]);
+    assert_eq!(find(format!("{shared}a,{shared}b")).await, ["TWIN-A", "TWIN-B"]);
+    assert!(find(shared.clone()).await.is_empty());
+}

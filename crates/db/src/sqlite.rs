@@ -278,6 +278,8 @@ impl WriteDeadline {
         self.base.elapsed().as_millis() as u64
     }
 
+    /// Stored one past the deadline, so that 0 keeps meaning "none" even for a zero limit
+    /// armed at the base instant; a zero limit has passed at once.
     fn arm(&self, limit: Option<Duration>) {
         let at = limit.map_or(0, |l| self.now_ms() + l.as_millis() as u64 + 1);
         self.at_ms.store(at, Ordering::Relaxed);
@@ -289,7 +291,7 @@ impl WriteDeadline {
 
     fn passed(&self) -> bool {
         let at = self.at_ms.load(Ordering::Relaxed);
-        at != 0 && self.now_ms() >= at
+        at != 0 && self.now_ms() + 1 >= at
     }
 }
 

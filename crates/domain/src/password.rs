@@ -76,6 +76,7 @@ impl Pool {
         for i in 0..hashers {
             let rx = rx.clone();
             let spawned = std::thread::Builder::new().name(format!("password-hasher-{i}")).spawn(move || {
+                yield_to_requests();
                 // Ends when the pool (its sender) is dropped.
                 loop {
                     let job = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
@@ -98,6 +99,17 @@ impl Pool {
             peak: AtomicUsize::new(0),
             refused: AtomicU64::new(0),
         })
+    }
+}
+
+/// Hashing runs at a lower scheduling priority than the threads serving requests: a flood of
+/// sign-ins (each about 20 ms of CPU) then waits for the cores that an admin's product save
+/// or a checkout needs, rather than sharing them equally. A refusal (no permission to change
+/// priority) only costs that preference.
+fn yield_to_requests() {
+    let me = rustix::thread::gettid();
+    if let Err(e) = rustix::process::setpriority_process(Some(me), 10) {
+        tracing::warn!(error = %e, "password hashing keeps the normal priority");
     }
 }
 

@@ -202,6 +202,11 @@ pub(crate) fn fail(app: &App, surface: Surface, e: &ApiError, request_id: &str, 
         tracing::error!(request_id, operation, error = %e, "request failed");
     }
     let mut response = render::error(surface, e, app.compat, request_id);
+    if e.code == ErrorCode::BodyTooLarge {
+        // The body was left unread, so this connection cannot carry another request; saying
+        // so keeps a client from sending its next request down a closing connection.
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     if let Some(v) = crate::throttle::retry_after_of(e).and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
         response.headers_mut().insert(header::RETRY_AFTER, v);
     }
@@ -246,7 +251,12 @@ async fn run(
     if store_code == Some("all") && method == Method::Get {
         return (principal, Err(ApiError::new(ErrorCode::GetWithAllStore)));
     }
-    let input = match read_input(app, method, raw_params, req).await {
+    // Operations anyone may call take smaller bodies, checked against Content-Length before
+    // a byte is read, so a flood of large anonymous bodies costs no parsing. (Such operations
+    // never look at a token, so the operation's ACL decides, not who sent it.)
+    let open_to_anyone = spec.acl == storegate_types::Acl::Anonymous;
+    let body_limit = if open_to_anyone { app.anonymous_body_limit } else { app.body_limit };
+    let input = match read_input(app, method, raw_params, req, body_limit).await {
         Ok(mut input) => {
             bind_forced(spec.forced, &principal, &mut input);
             // Per account or cart: the key is in the input.
@@ -501,12 +511,13 @@ async fn read_input(
     method: Method,
     raw_params: Vec<(String, String)>,
     req: Request,
+    body_limit: usize,
 ) -> Result<Value, ApiError> {
     let query = query_input(&req)?;
     // A body trickling in byte by byte must not hold the request open past its timeout.
     let body = match method {
         Method::Get => None,
-        _ => object_body(read_json(app, req, app.body_limit).await?)?,
+        _ => object_body(read_json(app, req, body_limit).await?)?,
     };
     let params = raw_params.into_iter().map(|(name, raw)| decode_path_param(&name, &raw)).collect::<Result<_, _>>()?;
     let input = merge_input(query, body, params);

@@ -33,6 +33,8 @@ use storegate_types::TenantId;
 pub struct HttpConfig {
     /// Largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// Largest request body of an operation anyone may call, in bytes.
+    pub anonymous_body_limit: usize,
     /// Longest an operation may run before it is stopped with a 503.
     pub request_timeout: Duration,
     /// Answer 401/404 where real Magento does, instead of 403/405.
@@ -59,6 +61,7 @@ impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
             body_limit: 2 * 1024 * 1024,
+            anonymous_body_limit: 256 * 1024,
             request_timeout: Duration::from_secs(30),
             magento_status_compat: false,
             bulk_body_limit: 16 * 1024 * 1024,
@@ -90,6 +93,7 @@ pub struct App {
     pub system_store: Arc<storegate_domain::store::StoreView>,
     pub caches: Caches,
     pub body_limit: usize,
+    pub anonymous_body_limit: usize,
     pub request_timeout: Duration,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub denials: denials::Denials,
@@ -182,6 +186,8 @@ impl App {
                 is_active: true,
             }),
             body_limit: config.body_limit,
+            // Never above the general limit, whichever was configured.
+            anonymous_body_limit: config.anonymous_body_limit.min(config.body_limit),
             request_timeout: config.request_timeout,
             trusted_proxies: config.trusted_proxies.clone(),
             denials: denials::Denials::default(),

@@ -95,6 +95,11 @@ pub struct ServeArgs {
     /// Largest accepted request body in bytes. [default: 2097152]
     #[arg(long, env = "STOREGATE_BODY_LIMIT", value_name = "BYTES")]
     pub body_limit: Option<usize>,
+    /// Largest request body of an operation anyone may call (registration, guest carts), in
+    /// bytes: a flood of anonymous requests must not make the server parse megabytes each.
+    /// [default: 262144]
+    #[arg(long, env = "STOREGATE_ANONYMOUS_BODY_LIMIT", value_name = "BYTES")]
+    pub anonymous_body_limit: Option<usize>,
     /// Longest an operation may run, e.g. `30s`. [default: 30s]
     #[arg(long, env = "STOREGATE_REQUEST_TIMEOUT", value_name = "DURATION", value_parser = parse_duration)]
     pub request_timeout: Option<Duration>,
@@ -215,6 +220,7 @@ struct FileConfig {
     listen: Option<SocketAddr>,
     base_url: Option<String>,
     body_limit: Option<usize>,
+    anonymous_body_limit: Option<usize>,
     request_timeout: Option<String>,
     shutdown_grace: Option<String>,
     magento_status_compat: Option<bool>,
@@ -261,6 +267,7 @@ pub struct Config {
     pub listen: SocketAddr,
     pub base_url: String,
     pub body_limit: usize,
+    pub anonymous_body_limit: usize,
     pub request_timeout: Duration,
     pub shutdown_grace: Duration,
     pub magento_status_compat: bool,
@@ -330,6 +337,7 @@ impl Config {
             listen,
             base_url: base_url.trim_end_matches('/').to_owned(),
             body_limit: serve.body_limit.or(file.body_limit).unwrap_or(2 * 1024 * 1024),
+            anonymous_body_limit: serve.anonymous_body_limit.or(file.anonymous_body_limit).unwrap_or(256 * 1024),
             request_timeout: duration(
                 serve.request_timeout,
                 &file.request_timeout,
@@ -409,6 +417,9 @@ impl Config {
     fn validate(&self) -> anyhow::Result<()> {
         if self.body_limit < 1024 {
             bail!("body_limit must be at least 1024 bytes");
+        }
+        if self.anonymous_body_limit < 1024 {
+            bail!("anonymous_body_limit must be at least 1024 bytes");
         }
         if self.anonymous_denial_flush.is_zero() {
             bail!("anonymous_denial_flush must be longer than zero");

@@ -271,6 +271,7 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", config.listen))?;
         let http = HttpConfig {
             body_limit: config.body_limit,
+            anonymous_body_limit: config.anonymous_body_limit,
             request_timeout: config.request_timeout,
             magento_status_compat: config.magento_status_compat,
             bulk_body_limit: config.bulk_body_limit,

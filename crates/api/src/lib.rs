@@ -20,4 +20,4 @@ pub mod wire;
 pub use ctx::{Ctx, Host, Settings};
 pub use operation::{ErasedOp, Operation, Reply};
 pub use registry::operations;
-pub use spec::{Forced, Limit, LimitKey, Method, OpSpec, Policy, Surface};
+pub use spec::{Cache, Forced, Limit, LimitKey, Method, OpSpec, Policy, Surface};

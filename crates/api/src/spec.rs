@@ -74,6 +74,19 @@ pub struct OpSpec {
     /// The rate limits the dispatcher applies before the handler runs (quotas are
     /// configuration: `storegate_http::throttle`). Empty for most operations.
     pub limits: &'static [Limit],
+    /// Whether the response cache may keep its answers.
+    pub cache: Cache,
+}
+
+/// Whether an operation's answers may be kept and served again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cache {
+    /// Never: the answer depends on who asks, or the operation changes something.
+    Never,
+    /// The answer depends only on the input and the store view, never on who asks, so any
+    /// caller that passes the permission decision may be served a kept answer. Any commit
+    /// retires every kept answer (`storegate_http::cache`).
+    Shared,
 }
 
 /// One rate limit on an operation: which quota, counted per what.

@@ -88,3 +88,20 @@ fn openapi_lists_every_operation_once() {
     }
     assert!(doc["components"]["schemas"]["ProductOut"].is_object());
 }
+
+/// A kept answer is served to every caller that passes the permission decision, so only
+/// reads whose answer cannot depend on who asks may be cached: no forced parameters (the
+/// caller's own cart or account) and no customer-only or anonymous-with-identity ACL.
+#[test]
+fn only_reads_that_do_not_depend_on_the_caller_are_cached() {
+    use storegate_api::Cache;
+    use storegate_api::spec::Acl;
+    let cached: Vec<&str> =
+        operations().iter().map(|op| op.spec()).filter(|s| s.cache == Cache::Shared).map(|s| s.id).collect();
+    assert_eq!(cached, ["catalog.product.list", "catalog.product.get", "catalog.categories.tree"]);
+    for spec in operations().iter().map(|op| op.spec()).filter(|s| s.cache == Cache::Shared) {
+        assert!(!spec.effect.is_write(), "{} is cached but writes", spec.id);
+        assert!(spec.forced.is_empty(), "{} is cached but binds the caller", spec.id);
+        assert!(!matches!(spec.acl, Acl::SelfCustomer), "{} is cached but answers the caller's own data", spec.id);
+    }
+}

@@ -4,9 +4,9 @@
 //! the answer is 202 with one request item per operation. The workers in [`crate::jobs`]
 //! run the operations.
 
-use crate::dispatch::{self, Audit, Mode};
-use crate::routes::{Lookup, Routed};
-use crate::{App, render};
+use crate::pipeline::{self, Audit, Channel};
+use crate::routes::{Lookup, Mode, Routed};
+use crate::{App, auth, input, observe, render};
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -34,7 +34,7 @@ pub(crate) async fn accept(
     let (routed, params) = match method.map(|m| table.lookup(Surface::Magento, Some(m), path)) {
         Some(Lookup::Found(routed, params)) if routed.op.spec().queueable() => (routed, params),
         // Only writes have queued forms (`OpSpec::queueable`): anything else is no route at all.
-        _ => return dispatch::fail(app, Surface::Magento, &ApiError::new(ErrorCode::RouteNotFound), request_id, None),
+        _ => return render::failure(app, Surface::Magento, &ApiError::new(ErrorCode::RouteNotFound), request_id, None),
     };
     let spec = routed.op.spec();
     let (principal, outcome) = queue(app, mode, routed, params, store_code, req, request_id).await;
@@ -42,13 +42,13 @@ pub(crate) async fn accept(
         Ok(_) => 202,
         Err(e) => app.compat.status(e.code),
     };
-    dispatch::observe(app, routed, &principal, status, started, request_id);
+    observe::finished(app, routed, &principal, status, started, request_id);
     match outcome {
         Ok(body) => {
             app.jobs.wake();
             render::json_response(StatusCode::ACCEPTED, &body)
         }
-        Err(e) => dispatch::fail(app, Surface::Magento, &e, request_id, Some(spec.id)),
+        Err(e) => render::failure(app, Surface::Magento, &e, request_id, Some(spec.id)),
     }
 }
 
@@ -64,21 +64,24 @@ async fn queue(
     let op = routed.op;
     let spec = op.spec();
     let epoch = app.db.change_epoch();
-    let store = match dispatch::resolve_store(app, epoch, Surface::Magento, store_code).await {
+    let store = match pipeline::resolve_store(app, epoch, Surface::Magento, store_code).await {
         Ok(s) => s,
         Err(e) => return (Principal::Anonymous, Err(e)),
     };
     let client = crate::client::address(&req, &app.trusted_proxies);
-    let (principal, decision) = match dispatch::admit(app, epoch, op, &mut req, request_id, &store).await {
-        (principal, Ok(decision)) => (principal, decision),
-        (principal, Err(e)) => return (principal, Err(e)),
+    let principal = match auth::authenticate(app, epoch, spec.acl, &mut req).await {
+        Ok(p) => p,
+        Err(e) => return (Principal::Anonymous, Err(e)),
+    };
+    let call = match pipeline::admit(app, Channel::Rest, op, request_id, epoch, principal.clone(), store).await {
+        Ok(call) => call,
+        Err(e) => return (principal, Err(e)),
     };
     let caller = Caller::of(&bounded_caller(app, epoch, &principal, &mut req).await, client);
     if let Err(e) = caller.may_queue(app) {
         return (principal, Err(e));
     }
-    let audit =
-        Audit { app, channel: "rest", op, request_id, principal: &principal, store: &store, decision: &decision };
+    let audit = call.audit();
     let inputs = match read_inputs(app, mode, spec, raw_params, req).await {
         Ok(inputs) => inputs,
         Err(e) => {
@@ -95,7 +98,7 @@ async fn queue(
         .map(|input| {
             let (input, rejected) = match input {
                 (mut input, None) => {
-                    dispatch::bind_forced(spec.forced, &principal, &mut input);
+                    call.bind_forced(&mut input);
                     let rejected = op.check_input(input.clone()).err();
                     (input, rejected)
                 }
@@ -133,7 +136,7 @@ async fn bounded_caller(app: &App, epoch: Option<u64>, principal: &Principal, re
         return principal.clone();
     }
     let any_credential = storegate_types::Acl::SelfCustomer;
-    dispatch::authenticate(app, epoch, any_credential, req).await.unwrap_or(Principal::Anonymous)
+    auth::authenticate(app, epoch, any_credential, req).await.unwrap_or(Principal::Anonymous)
 }
 
 impl Caller {
@@ -191,17 +194,17 @@ async fn read_inputs(
     raw_params: Vec<(String, String)>,
     req: Request,
 ) -> Result<Inputs, ApiError> {
-    let query = dispatch::query_input(&req)?;
+    let query = input::query_input(&req)?;
     let limit = if mode == Mode::Bulk { app.bulk_body_limit } else { app.body_limit };
-    let body = dispatch::read_json(app, req, limit).await?;
+    let body = input::read_json(app, req, limit).await?;
     if mode == Mode::Async {
-        let body = dispatch::object_body(body)?;
+        let body = input::object_body(body)?;
         let params = raw_params
             .into_iter()
-            .map(|(name, raw)| dispatch::decode_path_param(&name, &raw))
+            .map(|(name, raw)| input::decode_path_param(&name, &raw))
             .collect::<Result<_, _>>()?;
-        let input = dispatch::merge_input(query, body, params);
-        dispatch::refuse_nul(&input, "input")?;
+        let input = input::merge_input(query, body, params);
+        input::refuse_nul(&input, "input")?;
         return Ok(vec![(input, None)]);
     }
     let Some(Value::Array(elements)) = body else { return Err(ApiError::new(ErrorCode::BulkPayloadNotArray)) };
@@ -232,8 +235,8 @@ fn bulk_input(query: &Map<String, Value>, names: &[&str], element: Value) -> (Va
             _ => return (Value::Object(body), Some(ApiError::required(name))),
         }
     }
-    let input = dispatch::merge_input(query.clone(), Some(body), params);
-    let refused = dispatch::refuse_nul(&input, "input").err();
+    let input = input::merge_input(query.clone(), Some(body), params);
+    let refused = input::refuse_nul(&input, "input").err();
     (input, refused)
 }
 

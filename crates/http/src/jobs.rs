@@ -8,13 +8,11 @@
 //! unavailable, timeout) is retried with exponential backoff, any other is final.
 
 use crate::App;
-use crate::dispatch::{self, Audit};
-use futures::FutureExt;
-use std::panic::AssertUnwindSafe;
+use crate::pipeline::{self, Channel};
 use std::sync::Arc;
 use std::time::Duration;
 use storegate_api::{Reply, Surface};
-use storegate_db::guard::{GuardOutcome, with_commit_guard};
+use storegate_db::guard::GuardOutcome;
 use storegate_domain::StorageResult;
 use storegate_domain::access;
 use storegate_domain::bulk::{self, Claimed, Status};
@@ -139,58 +137,31 @@ async fn execute(app: &App, op: &Claimed, request_id: &str) -> Outcome {
     let Some(routed) = app.routes.by_id(&op.operation) else {
         return Outcome::Failed(ApiError::internal(format!("operation {} is no longer served", op.operation)));
     };
-    let spec = routed.op.spec();
     let epoch = app.db.change_epoch();
+    // The principal is read again and decided again: a role narrowed since acceptance applies.
     let principal = match reload(app, op).await {
         Ok(p) => p,
         Err(e) => return Outcome::Failed(e),
     };
-    let store = match dispatch::resolve_store(app, epoch, Surface::Magento, op.store_code.as_deref()).await {
+    let store = match pipeline::resolve_store(app, epoch, Surface::Magento, op.store_code.as_deref()).await {
         Ok(s) => s,
         Err(e) => return Outcome::Failed(e),
     };
-    let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant);
-    let audit = Audit {
-        app,
-        channel: "bulk",
-        op: routed.op,
-        request_id,
-        principal: &principal,
-        store: &store,
-        decision: &decision,
+    let call = match pipeline::admit(app, Channel::Bulk, routed.op, request_id, epoch, principal, store).await {
+        Ok(call) => call,
+        Err(e) => return Outcome::Failed(e),
     };
-    if !decision.allowed {
-        let error = decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
-        audit.record(&serde_json::Value::Null, Err(&error)).await;
-        return Outcome::Failed(error);
-    }
     let mut input = op.input.clone();
-    dispatch::bind_forced(spec.forced, &principal, &mut input);
-    let cx = dispatch::context(app, &store, &principal, request_id, None);
+    call.bind_forced(&mut input);
     let guard = bulk::completion_guard(app.tenant, op, &app.jobs.node);
-    let invoke = tokio::time::timeout(app.request_timeout, routed.op.invoke(&cx, input.clone()));
-    let invoke = AssertUnwindSafe(invoke).catch_unwind();
-    let ((result, journaled), guarded) = match audit.journal(&input) {
-        Some(entry) => with_commit_guard(guard, storegate_db::guard::with_commit_journal(entry, invoke)).await,
-        None => {
-            let (result, guarded) = with_commit_guard(guard, invoke).await;
-            ((result, false), guarded)
-        }
-    };
-    let result = match result {
-        Ok(Ok(result)) => result,
-        Ok(Err(_)) => Err(ApiError::new(ErrorCode::Timeout)),
-        Err(panic) => {
-            // A bug, not a passing condition: the operation fails for good and the worker
-            // lives on. The report id is the operation's request id.
-            let detail = panic.downcast_ref::<&str>().copied().or(panic.downcast_ref::<String>().map(String::as_str));
-            tracing::error!(request_id, panic = detail.unwrap_or("unknown panic"), "a bulk operation panicked");
-            return Outcome::Failed(ApiError::new(ErrorCode::OperationPanicked));
-        }
-    };
-    let output = result.as_ref().ok().and_then(Reply::to_json);
-    audit.settle(&input, result.as_ref().map(|_| output.as_ref()), journaled).await;
-    match (result, guarded) {
+    let executed = call.execute(input, None, Some(guard)).await;
+    if executed.panicked {
+        // A bug, not a passing condition: the operation fails for good and the worker
+        // lives on (the pipeline logged the panic under the operation's request id).
+        return Outcome::Failed(ApiError::new(ErrorCode::OperationPanicked));
+    }
+    let output = executed.result.as_ref().ok().and_then(Reply::to_json);
+    match (executed.result, executed.guarded) {
         (_, GuardOutcome::Refused) => Outcome::LeaseLost,
         (Ok(_), GuardOutcome::Applied) => Outcome::Applied(output),
         (Ok(_), GuardOutcome::Unused) => Outcome::Done(output),

@@ -5,14 +5,17 @@
 //! Architecture invariant: this is the only crate that knows about HTTP. It authenticates
 //! and authorises through `storegate_domain::access`, never by itself.
 
+mod auth;
 pub mod bulk;
 pub mod cache;
 pub mod client;
 pub mod denials;
 pub mod dispatch;
 pub mod fields;
+mod input;
 pub mod jobs;
 pub mod observe;
+mod pipeline;
 pub mod query;
 pub mod render;
 pub mod routes;
@@ -109,7 +112,7 @@ pub struct App {
 pub struct Caches {
     pub stores: cache::EpochCache<Option<String>, Arc<storegate_domain::store::StoreView>>,
     pub principals: cache::EpochCache<[u8; 32], (storegate_types::principal::Principal, time::OffsetDateTime)>,
-    pub responses: cache::EpochCache<(usize, i64, String), Arc<[u8]>>,
+    pub responses: cache::EpochCache<(&'static str, i64, String), Arc<[u8]>>,
 }
 
 impl Default for Caches {
@@ -223,7 +226,7 @@ pub async fn serve(
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     // Headers must arrive within the request timeout: a slow client (slowloris) cannot
-    // hold a connection forever. The body has the same bound (`dispatch::read_body`).
+    // hold a connection forever. The body has the same bound (`input::read_json`).
     http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(app.request_timeout).keep_alive(true);
     tokio::pin!(shutdown);
     loop {

@@ -140,3 +140,28 @@ pub fn render(db: &Db) -> String {
     metrics::counter!("storegate_password_hashes_refused_total").absolute(hashing.refused);
     prometheus().render()
 }
+
+/// A finished request's metric and log line (probes, which arrive every few seconds, log
+/// at debug).
+pub(crate) fn finished(
+    app: &crate::App,
+    routed: crate::routes::Routed,
+    principal: &storegate_types::principal::Principal,
+    status: u16,
+    started: std::time::Instant,
+    request_id: &str,
+) {
+    let spec = routed.op.spec();
+    let seconds = started.elapsed().as_secs_f64();
+    app.metrics.record(routed.index, status, seconds);
+    let probe = spec.surface == storegate_api::Surface::System;
+    if !probe || tracing::enabled!(tracing::Level::DEBUG) {
+        let who = principal.reference().name;
+        let latency_ms = seconds * 1000.0;
+        if probe {
+            tracing::debug!(request_id = %request_id, operation = spec.id, principal = %who, status, latency_ms, "request");
+        } else {
+            tracing::info!(request_id = %request_id, operation = spec.id, principal = %who, status, latency_ms, "request");
+        }
+    }
+}

@@ -108,6 +108,30 @@ fn oauth_problem(status: StatusCode, e: &ApiError, report_id: &str) -> Response 
     r
 }
 
+/// An error answered in the surface's format, with the headers its kind calls for; a 5xx is
+/// logged with the request id, which the body gives as the report id.
+pub(crate) fn failure(
+    app: &crate::App,
+    surface: Surface,
+    e: &ApiError,
+    request_id: &str,
+    operation: Option<&str>,
+) -> Response {
+    if e.code.status() >= 500 {
+        tracing::error!(request_id, operation, error = %e, "request failed");
+    }
+    let mut response = error(surface, e, app.compat, request_id);
+    if e.code == ErrorCode::BodyTooLarge {
+        // The body was left unread, so this connection cannot carry another request; saying
+        // so keeps a client from sending its next request down a closing connection.
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    if let Some(v) = crate::throttle::retry_after_of(e).and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

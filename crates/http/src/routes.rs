@@ -107,3 +107,12 @@ pub fn bulk_path(path: &str) -> String {
         .collect::<Vec<_>>()
         .join("/")
 }
+
+/// How a Magento write is run: now, or queued as one operation (`async`) or one per array
+/// element (`async/bulk`) for the workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Now,
+    Async,
+    Bulk,
+}

@@ -27,6 +27,7 @@ const fn spec(id: &'static str, path: &'static str) -> OpSpec {
         acl: Acl::Anonymous,
         group: CapabilityGroup::System,
         limits: &[],
+        cache: storegate_api::Cache::Never,
         effect: Effect::Write,
         forced: &[],
         summary: "A test operation.",

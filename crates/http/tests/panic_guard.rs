@@ -24,6 +24,7 @@ impl Operation for Explode {
         acl: Acl::Anonymous,
         group: CapabilityGroup::System,
         limits: &[],
+        cache: storegate_api::Cache::Never,
         effect: Effect::Read,
         forced: &[],
         summary: "Panics.",

@@ -26,6 +26,7 @@ const fn attribute_op(id: &'static str, method: Method, path: &'static str, effe
         acl: ATTRIBUTES,
         group: CapabilityGroup::Products,
         limits: &[],
+        cache: crate::spec::Cache::Never,
         effect,
         forced: &[],
         summary: "",

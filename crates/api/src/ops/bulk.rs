@@ -25,6 +25,7 @@ const fn bulk_op(id: &'static str, path: &'static str) -> OpSpec {
         acl: BULK,
         group: CapabilityGroup::Bulk,
         limits: &[],
+        cache: crate::spec::Cache::Never,
         effect: Effect::Read,
         forced: &[],
         summary: "",

@@ -34,6 +34,7 @@ const fn product_op(id: &'static str, method: Method, path: &'static str, effect
         acl: PRODUCTS,
         group: CapabilityGroup::Products,
         limits: &[],
+        cache: crate::spec::Cache::Never,
         effect,
         forced: &[],
         summary: "",
@@ -94,6 +95,7 @@ impl Operation for ListProducts {
     const SPEC: OpSpec = OpSpec {
         summary: "Search products with searchCriteria.",
         audit: "{principal} searched products in {store}",
+        cache: crate::spec::Cache::Shared,
         ..product_op("catalog.product.list", Method::Get, "/V1/products", Effect::Read)
     };
     type Input = Search;
@@ -119,6 +121,7 @@ impl Operation for GetProduct {
         summary: "Get a product by SKU, with this store view's values.",
         audit: "{principal} read product {sku} in {store}",
         target: Some("sku"),
+        cache: crate::spec::Cache::Shared,
         ..product_op("catalog.product.get", Method::Get, "/V1/products/{sku}", Effect::Read)
     };
     type Input = BySku;
@@ -644,6 +647,7 @@ impl Operation for ServeMedia {
         acl: Acl::Anonymous,
         group: CapabilityGroup::System,
         limits: &[],
+        cache: crate::spec::Cache::Never,
         effect: Effect::Read,
         forced: &[],
         summary: "Serve a product image from the media directory.",

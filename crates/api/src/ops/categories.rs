@@ -30,6 +30,7 @@ const fn category_op(id: &'static str, method: Method, path: &'static str, effec
         acl: CATEGORIES,
         group: CapabilityGroup::Categories,
         limits: &[],
+        cache: crate::spec::Cache::Never,
         effect,
         forced: &[],
         summary: "",
@@ -63,6 +64,7 @@ impl Operation for GetTree {
     const SPEC: OpSpec = OpSpec {
         summary: "The category tree under a root, with product counts.",
         audit: "{principal} read the category tree of {store}",
+        cache: crate::spec::Cache::Shared,
         ..category_op("catalog.categories.tree", Method::Get, "/V1/categories", Effect::Read)
     };
     type Input = TreeInput;

@@ -36,6 +36,7 @@ const fn customer_op(id: &'static str, method: Method, path: &'static str, acl: 
         acl,
         group: CapabilityGroup::Customers,
         limits: &[],
+        cache: crate::spec::Cache::Never,
         effect,
         forced: if matches!(acl, Acl::SelfCustomer) { SELF } else { &[] },
         summary: "",
@@ -218,6 +219,7 @@ impl Operation for CreateAccount {
         audit: "{principal} created customer account #{id} in {store}",
         target: Some("id"),
         limits: crate::spec::REGISTRATION_LIMITS,
+        cache: crate::spec::Cache::Never,
         ..customer_op("customers.account.create", Method::Post, "/V1/customers", Acl::Anonymous, Effect::Write)
     };
     type Input = CreateAccountInput;
@@ -546,6 +548,7 @@ impl Operation for InitiatePasswordReset {
         summary: "Mail a password reset link (2 hours) to a customer; answers true whether or not the email is known.",
         audit: "{principal} asked for a customer password reset in {store}",
         limits: crate::spec::PASSWORD_RESET_LIMITS,
+        cache: crate::spec::Cache::Never,
         ..customer_op(
             "customers.password.reset_request",
             Method::Put,
@@ -599,6 +602,7 @@ impl Operation for ResetPassword {
         summary: "Set a new password with a reset token (used once); revokes the customer's tokens.",
         audit: "{principal} reset a customer password with a reset link in {store}",
         limits: crate::spec::PASSWORD_RESET_LIMITS,
+        cache: crate::spec::Cache::Never,
         ..customer_op(
             "customers.password.reset",
             Method::Post,

@@ -22,6 +22,7 @@ const fn read(id: &'static str, path: &'static str, summary: &'static str, audit
         acl: Acl::Anonymous,
         group: CapabilityGroup::Stores,
         limits: &[],
+        cache: crate::spec::Cache::Never,
         effect: Effect::Read,
         forced: &[],
         summary,

@@ -36,6 +36,7 @@ pub(crate) const fn doc_op(
         acl,
         group,
         limits: &[],
+        cache: crate::spec::Cache::Never,
         effect,
         forced: &[],
         summary: "",

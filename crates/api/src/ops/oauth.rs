@@ -23,6 +23,7 @@ const fn exchange(id: &'static str, path: &'static str, summary: &'static str, a
         group: CapabilityGroup::Auth,
         // Token exchanges are sign-ins of a consumer: the same per-address quota.
         limits: crate::spec::TOKEN_EXCHANGE_LIMITS,
+        cache: crate::spec::Cache::Never,
         effect: Effect::Write,
         forced: &[],
         summary,

@@ -24,6 +24,7 @@ const fn order_op(id: &'static str, acl: Acl, method: Method, path: &'static str
         acl,
         group: CapabilityGroup::Orders,
         limits: &[],
+        cache: crate::spec::Cache::Never,
         effect,
         forced: &[],
         summary: "",

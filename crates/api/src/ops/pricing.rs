@@ -32,6 +32,7 @@ const fn op(id: &'static str, acl: Acl, method: Method, path: &'static str, effe
         acl,
         group: CapabilityGroup::Pricing,
         limits: &[],
+        cache: crate::spec::Cache::Never,
         effect,
         forced: &[],
         summary: "",

@@ -27,6 +27,7 @@ const fn stock_op(id: &'static str, method: Method, path: &'static str, effect: 
         acl: INVENTORY,
         group: CapabilityGroup::Inventory,
         limits: &[],
+        cache: crate::spec::Cache::Never,
         effect,
         forced: &[],
         summary: "",

@@ -18,6 +18,7 @@ const fn system(id: &'static str, path: &'static str, summary: &'static str) -> 
         acl: Acl::Anonymous,
         group: CapabilityGroup::System,
         limits: &[],
+        cache: crate::spec::Cache::Never,
         effect: Effect::Read,
         forced: &[],
         summary,

@@ -95,10 +95,12 @@ async fn a_success_clears_earlier_failures() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tokens_expire() {
-    let server = TestServer::start_with(|c| c.admin_token_ttl = Duration::from_secs(1)).await;
+    // Expiry times are stored to the second, so a lifetime of N seconds lasts between N - 1
+    // and N; 5 leaves a loaded machine 4 seconds for the first use.
+    let server = TestServer::start_with(|c| c.admin_token_ttl = Duration::from_secs(5)).await;
     let token = server.admin_token().await;
     assert_eq!(server.get("/rest/V1/store/storeViews", Some(&token)).await.status(), 200);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep(Duration::from_millis(5100)).await;
     let (status, body) = status_json(server.get("/rest/V1/store/storeViews", Some(&token)).await).await;
     assert_eq!(status, 401);
     assert_eq!(body["parameters"]["resources"], "Magento_Backend::store");

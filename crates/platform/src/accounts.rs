@@ -232,7 +232,10 @@ pub async fn sign_in(
     let mut reader = db.reader().await.storage()?;
     let found = match normalize_email(email) {
         Some(email) => reader
-            .fetch_optional(sql!(format!("SELECT id, email, name, disabled, created_at, password_hash FROM accounts WHERE email = $1"), email))
+            .fetch_optional(sql!(
+                format!("SELECT id, email, name, disabled, created_at, password_hash FROM accounts WHERE email = $1"),
+                email
+            ))
             .await
             .storage()?,
         None => None,
@@ -304,7 +307,11 @@ pub async fn open_session(
 }
 
 /// The account of a live session, or `None` (unknown, expired, or the account disabled).
-pub async fn resolve_session(ex: &mut impl Exec, token: &str, now: OffsetDateTime) -> Result<Option<Account>, ApiError> {
+pub async fn resolve_session(
+    ex: &mut impl Exec,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<Option<Account>, ApiError> {
     if !token.starts_with(tokens::SESSION_PREFIX) {
         return Ok(None);
     }
@@ -324,7 +331,8 @@ pub async fn resolve_session(ex: &mut impl Exec, token: &str, now: OffsetDateTim
 
 /// Ends a session; answers whether it existed.
 pub async fn revoke_session(ex: &mut impl Exec, token: &str) -> Result<bool, ApiError> {
-    let n = ex.execute(sql!("DELETE FROM account_sessions WHERE token_hash = $1", tokens::hash(token))).await.storage()?;
+    let n =
+        ex.execute(sql!("DELETE FROM account_sessions WHERE token_hash = $1", tokens::hash(token))).await.storage()?;
     Ok(n > 0)
 }
 

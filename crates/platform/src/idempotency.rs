@@ -145,12 +145,7 @@ pub async fn begin(
 /// Records the outcome of a [`Begin::Fresh`] request: 2xx and 4xx are kept for replay;
 /// anything else releases the key. `headers` should be the safe ones (no `Set-Cookie`, no
 /// rate-limit counters).
-pub async fn finish(
-    ex: &mut impl Exec,
-    scope: &str,
-    key: &str,
-    outcome: &Recorded,
-) -> Result<(), ApiError> {
+pub async fn finish(ex: &mut impl Exec, scope: &str, key: &str, outcome: &Recorded) -> Result<(), ApiError> {
     if !(200..300).contains(&outcome.status) && !(400..500).contains(&outcome.status) {
         return release(ex, scope, key).await;
     }
@@ -183,9 +178,9 @@ pub async fn release(ex: &mut impl Exec, scope: &str, key: &str) -> Result<(), A
 
 /// Deletes records past their retention; answers how many.
 pub async fn purge_expired(ex: &mut impl Exec, now: OffsetDateTime) -> Result<u64, ApiError> {
-    ex.execute(sql!("DELETE FROM idempotency_keys WHERE expires_at <= $1", at(now))).await.map_err(|e: DbError| {
-        storegate_domain::storage(e)
-    })
+    ex.execute(sql!("DELETE FROM idempotency_keys WHERE expires_at <= $1", at(now)))
+        .await
+        .map_err(|e: DbError| storegate_domain::storage(e))
 }
 
 #[cfg(test)]

@@ -4,6 +4,13 @@
 //! Every function takes an executor (or the [`Db`](storegate_db::Db) where it must commit in
 //! steps of its own), typed ids and inputs, and answers `Result<_, ApiError>`; nothing reads a
 //! clock behind the caller's back where expiry matters: such functions take `now`.
+//!
+//! Writes take a transaction (`Tx`): on SQLite the `Db` handle reads through read-only
+//! connections, so a write that reads back (`INSERT … RETURNING`) needs one. The exceptions
+//! take the `Db` on purpose: `idempotency::begin`/`finish` (their record must be visible to
+//! concurrent retries at once), `pats::authenticate` (reads, and records the last use in a
+//! statement of its own), `accounts::sign_in`, `stores::create_embedded` and
+//! `stores::ensure_default` (they commit in steps of their own).
 
 pub mod accounts;
 pub mod idempotency;

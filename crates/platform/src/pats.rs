@@ -120,10 +120,7 @@ pub fn ip_allowed(allowed: &[IpNet], client: Option<IpAddr>) -> bool {
 }
 
 fn scope_error(scope: Scope, store: &str) -> ApiError {
-    ApiError::named(
-        ErrorCode::PlatformScopeExceedsRole,
-        [("scope", json!(scope.to_string())), ("store", json!(store))],
-    )
+    ApiError::named(ErrorCode::PlatformScopeExceedsRole, [("scope", json!(scope.to_string())), ("store", json!(store))])
 }
 
 fn mode_error(mode: Mode, store: &stores::Store) -> ApiError {
@@ -352,7 +349,10 @@ pub async fn get(ex: &mut impl Exec, account: i64, id: i64) -> Result<Pat, ApiEr
 /// The account's tokens, revoked ones included, by id.
 pub async fn list(ex: &mut impl Exec, account: i64) -> Result<Vec<Pat>, ApiError> {
     let rows = ex
-        .fetch_all(sql!(format!("SELECT {FIELDS} FROM personal_access_tokens WHERE account_id = $1 ORDER BY id"), account))
+        .fetch_all(sql!(
+            format!("SELECT {FIELDS} FROM personal_access_tokens WHERE account_id = $1 ORDER BY id"),
+            account
+        ))
         .await
         .storage()?;
     let mut out = Vec::with_capacity(rows.len());

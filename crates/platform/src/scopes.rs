@@ -175,12 +175,7 @@ impl Grants {
 
     /// The grants of `other` not allowed here.
     pub fn missing(&self, other: &Grants) -> Vec<Scope> {
-        other
-            .0
-            .iter()
-            .filter(|(r, l)| !self.allows(**r, **l))
-            .map(|(r, l)| Scope { resource: *r, level: *l })
-            .collect()
+        other.0.iter().filter(|(r, l)| !self.allows(**r, **l)).map(|(r, l)| Scope { resource: *r, level: *l }).collect()
     }
 
     /// What both allow: per resource the lower level, resources of only one dropped.
@@ -247,8 +242,18 @@ impl Role {
             }
             Role::Developer => {
                 let mut g = Grants::all(Level::Read);
-                for r in [Design, Settings, Email, Domains, Webhooks, Integrations, Extensions, Deployments, Products, Inventory]
-                {
+                for r in [
+                    Design,
+                    Settings,
+                    Email,
+                    Domains,
+                    Webhooks,
+                    Integrations,
+                    Extensions,
+                    Deployments,
+                    Products,
+                    Inventory,
+                ] {
                     g.grant(r, Level::Write);
                 }
                 g

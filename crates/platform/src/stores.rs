@@ -53,7 +53,8 @@ pub struct Store {
     pub created_at: String,
 }
 
-const FIELDS: &str = "s.id, s.tenant_id, s.code, s.name, s.mode, s.kind, s.upstream_url, s.upstream_store_code, s.created_at";
+const FIELDS: &str =
+    "s.id, s.tenant_id, s.code, s.name, s.mode, s.kind, s.upstream_url, s.upstream_store_code, s.created_at";
 
 pub(crate) fn from_row(r: &Row) -> Result<Store, DbError> {
     let mode: String = r.get("mode")?;
@@ -231,7 +232,10 @@ pub async fn create_gateway(
 /// A store that is not deleted.
 pub async fn get(ex: &mut impl Exec, id: i64) -> Result<Store, ApiError> {
     let row = ex
-        .fetch_optional(sql!(format!("SELECT {FIELDS} FROM platform_stores s WHERE s.id = $1 AND s.deleted_at IS NULL"), id))
+        .fetch_optional(sql!(
+            format!("SELECT {FIELDS} FROM platform_stores s WHERE s.id = $1 AND s.deleted_at IS NULL"),
+            id
+        ))
         .await
         .storage()?;
     row.as_ref().map(from_row).transpose().storage()?.ok_or_else(|| ApiError::no_such_entity("storeId", id))
@@ -239,7 +243,10 @@ pub async fn get(ex: &mut impl Exec, id: i64) -> Result<Store, ApiError> {
 
 pub async fn by_code(ex: &mut impl Exec, code: &str) -> Result<Store, ApiError> {
     let row = ex
-        .fetch_optional(sql!(format!("SELECT {FIELDS} FROM platform_stores s WHERE s.code = $1 AND s.deleted_at IS NULL"), code.to_owned()))
+        .fetch_optional(sql!(
+            format!("SELECT {FIELDS} FROM platform_stores s WHERE s.code = $1 AND s.deleted_at IS NULL"),
+            code.to_owned()
+        ))
         .await
         .storage()?;
     row.as_ref().map(from_row).transpose().storage()?.ok_or_else(|| ApiError::no_such_entity("storeCode", code))
@@ -268,7 +275,10 @@ pub async fn list_for_account(ex: &mut impl Exec, account: i64) -> Result<Vec<(S
 
 /// Every store that is not deleted (the CLI's `store list`).
 pub async fn list_all(ex: &mut impl Exec) -> Result<Vec<Store>, ApiError> {
-    let rows = ex.fetch_all(sql!(format!("SELECT {FIELDS} FROM platform_stores s WHERE s.deleted_at IS NULL ORDER BY s.id"))).await.storage()?;
+    let rows = ex
+        .fetch_all(sql!(format!("SELECT {FIELDS} FROM platform_stores s WHERE s.deleted_at IS NULL ORDER BY s.id")))
+        .await
+        .storage()?;
     rows.iter().map(from_row).collect::<Result<_, _>>().storage()
 }
 

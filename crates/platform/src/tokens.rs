@@ -52,7 +52,9 @@ impl std::fmt::Display for FormatError {
             FormatError::Prefix => "the token does not start with sg_pat_live_ or sg_pat_test_",
             FormatError::Length => "the token is not 48 characters long",
             FormatError::Alphabet => "the token holds characters outside 0-9A-Za-z after its prefix",
-            FormatError::Checksum => "the token's checksum does not match (mistyped, truncated or not a storegate token)",
+            FormatError::Checksum => {
+                "the token's checksum does not match (mistyped, truncated or not a storegate token)"
+            }
         })
     }
 }

@@ -140,18 +140,25 @@ async fn insert(
     get(ex, id).await
 }
 
+/// The code, name and mode of a new store.
+#[derive(Debug, Clone, Copy)]
+pub struct NewStore<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub mode: Mode,
+}
+
 /// A new embedded store: a fresh engine tenant with Magento's default structure, and the
 /// store row owned by `owner`. Two transactions (the tenant is made by `tenancy::create`):
 /// should the second fail, the tenant stays without a store and its code stays taken.
 pub async fn create_embedded(
     db: &Db,
     owner: i64,
-    code: &str,
-    name: &str,
-    mode: Mode,
+    new: &NewStore<'_>,
     base_url: &str,
     now: OffsetDateTime,
 ) -> Result<Store, ApiError> {
+    let NewStore { code, name, mode } = *new;
     check_code(code)?;
     let name = check_name(name)?;
     crate::accounts::get(&mut db.clone(), owner).await?;
@@ -206,12 +213,11 @@ pub async fn create_gateway(
     ex: &mut impl Exec,
     crypto: &Crypto,
     owner: i64,
-    code: &str,
-    name: &str,
-    mode: Mode,
+    new: &NewStore<'_>,
     upstream: &Upstream<'_>,
     now: OffsetDateTime,
 ) -> Result<Store, ApiError> {
+    let NewStore { code, name, mode } = *new;
     check_code(code)?;
     let name = check_name(name)?;
     let url = check_upstream_url(upstream.url)?;

@@ -35,19 +35,17 @@ in_tx!(create_bounded(caller: &pats::PatPrincipal, new: &NewPat, now: OffsetDate
 in_tx!(rotate(account: i64, id: i64, grace: Duration, now: OffsetDateTime) -> pats::CreatedPat = pats::rotate);
 in_tx!(create_account(new: &NewAccount<'_>, now: OffsetDateTime) -> accounts::Account = accounts::create);
 
-#[allow(clippy::too_many_arguments)]
 async fn create_gateway(
     db: &Db,
     crypto: &Crypto,
     owner: i64,
-    code: &str,
-    name: &str,
-    mode: Mode,
+    (code, name, mode): (&str, &str, Mode),
     upstream: &Upstream<'_>,
     now: OffsetDateTime,
 ) -> Result<stores::Store, storegate_types::ApiError> {
     let mut tx = db.begin().await.unwrap();
-    let out = stores::create_gateway(&mut tx, crypto, owner, code, name, mode, upstream, now).await;
+    let new = stores::NewStore { code, name, mode };
+    let out = stores::create_gateway(&mut tx, crypto, owner, &new, upstream, now).await;
     if out.is_ok() {
         tx.commit().await.unwrap();
     }
@@ -82,12 +80,12 @@ fn t0() -> OffsetDateTime {
 }
 
 async fn account(db: &Db, email: &str) -> i64 {
-    create_account(&db, &NewAccount { email, password: "Secret-pass1", name: None }, t0()).await.expect("account").id
+    create_account(db, &NewAccount { email, password: "Secret-pass1", name: None }, t0()).await.expect("account").id
 }
 
 async fn gateway(env: &Env, owner: i64, code: &str, mode: Mode) -> stores::Store {
     let upstream = Upstream { url: "https://shop.example.com/", store_code: "default", token: "upstream-secret-123" };
-    create_gateway(&env.db, &env.crypto, owner, code, "Shop", mode, &upstream, t0()).await.expect("gateway store")
+    create_gateway(&env.db, &env.crypto, owner, (code, "Shop", mode), &upstream, t0()).await.expect("gateway store")
 }
 
 fn new_pat(mode: Mode, stores: &[i64], scopes: &[&str]) -> NewPat {
@@ -482,17 +480,39 @@ async fn stores_embedded_gateway_and_the_default() {
     assert_eq!(members::role_of(&mut db.clone(), default.id, owner).await.unwrap(), Some(Role::Owner));
     assert_eq!(members::role_of(&mut db.clone(), default.id, other).await.unwrap(), None);
 
-    let embedded = stores::create_embedded(&db, owner, "second", "Second shop", Mode::Test, "http://localhost", t0())
-        .await
-        .unwrap();
+    let embedded = stores::create_embedded(
+        &db,
+        owner,
+        &stores::NewStore { code: "second", name: "Second shop", mode: Mode::Test },
+        "http://localhost",
+        t0(),
+    )
+    .await
+    .unwrap();
     let tenant = tenancy::by_code(&mut db.clone(), "second").await.unwrap().expect("a new engine tenant");
     assert_eq!(embedded.tenant_id, Some(tenant.id));
     assert_eq!(embedded.mode, Mode::Test);
-    let taken =
-        stores::create_embedded(&db, owner, "second", "Again", Mode::Live, "http://localhost", t0()).await.unwrap_err();
+    let taken = stores::create_embedded(
+        &db,
+        owner,
+        &stores::NewStore { code: "second", name: "Again", mode: Mode::Live },
+        "http://localhost",
+        t0(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(taken.code, ErrorCode::AlreadyExists);
     assert_eq!(
-        stores::create_embedded(&db, owner, "Bad Code", "x", Mode::Live, "http://x", t0()).await.unwrap_err().code,
+        stores::create_embedded(
+            &db,
+            owner,
+            &stores::NewStore { code: "Bad Code", name: "x", mode: Mode::Live },
+            "http://x",
+            t0()
+        )
+        .await
+        .unwrap_err()
+        .code,
         ErrorCode::InvalidFieldValue
     );
 
@@ -511,7 +531,7 @@ async fn stores_embedded_gateway_and_the_default() {
     );
     for url in ["ftp://shop.example.com", "https://", "https://user:pw@shop.example.com", "https://a.example/?x=1"] {
         let up = Upstream { url, store_code: "default", token: "t" };
-        let e = create_gateway(&db, &env.crypto, owner, "x", "X", Mode::Live, &up, t0()).await.unwrap_err();
+        let e = create_gateway(&db, &env.crypto, owner, ("x", "X", Mode::Live), &up, t0()).await.unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidFieldValue, "{url}");
     }
 

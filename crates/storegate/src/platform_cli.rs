@@ -149,6 +149,7 @@ pub async fn store(config: &Config, cmd: StoreCommand) -> anyhow::Result<()> {
             let owner = account_id(&db, &owner).await?;
             let name = name.unwrap_or_else(|| code.clone());
             let mode = if test { Mode::Test } else { Mode::Live };
+            let new = stores::NewStore { code: &code, name: &name, mode };
             let created = match upstream_url {
                 Some(url) => {
                     if !upstream_token_stdin {
@@ -158,15 +159,13 @@ pub async fn store(config: &Config, cmd: StoreCommand) -> anyhow::Result<()> {
                     let store_code = upstream_store_code.unwrap_or_default();
                     let upstream = Upstream { url: &url, store_code: &store_code, token: &token };
                     let mut tx = db.begin().await.storage().map_err(fail)?;
-                    let created = stores::create_gateway(&mut tx, &crypto, owner.id, &code, &name, mode, &upstream, now())
+                    let created = stores::create_gateway(&mut tx, &crypto, owner.id, &new, &upstream, now())
                         .await
                         .map_err(fail)?;
                     tx.commit().await.storage().map_err(fail)?;
                     created
                 }
-                None => stores::create_embedded(&db, owner.id, &code, &name, mode, &config.base_url, now())
-                    .await
-                    .map_err(fail)?,
+                None => stores::create_embedded(&db, owner.id, &new, &config.base_url, now()).await.map_err(fail)?,
             };
             let kind = created.kind.as_str();
             let sentence = format!(

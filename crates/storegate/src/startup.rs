@@ -217,7 +217,9 @@ async fn bootstrap_owner(db: &Db) -> anyhow::Result<()> {
         (Some(email), Some(password)) => (email, Some(password)),
         (email, None) if generate => (email.unwrap_or_else(|| DEMO_OWNER_EMAIL.to_owned()), None),
         (Some(_), None) => {
-            tracing::warn!("STOREGATE_OWNER_EMAIL is set without STOREGATE_OWNER_PASSWORD; no platform owner is created");
+            tracing::warn!(
+                "STOREGATE_OWNER_EMAIL is set without STOREGATE_OWNER_PASSWORD; no platform owner is created"
+            );
             return Ok(());
         }
         _ => return Ok(()),

@@ -39,6 +39,7 @@ migrations! {
     12 "login_failures_per_client";
     13 "audit_journal";
     14 "attribute_value_prefix_index";
+    15 "platform";
 }
 
 impl Migration {

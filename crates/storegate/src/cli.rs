@@ -21,7 +21,9 @@ use storegate_types::principal::PrincipalRef;
     version,
     about = "A governed, Magento 2 compatible commerce API platform in one binary.",
     after_help = "Environment only:\n  STOREGATE_ADMIN_USER      admin created on first start [default: admin]\n  \
-                  STOREGATE_ADMIN_PASSWORD  its password; when unset a strong one is generated and printed once\n\n\
+                  STOREGATE_ADMIN_PASSWORD  its password; when unset a strong one is generated and printed once\n  \
+                  STOREGATE_OWNER_EMAIL     platform owner account created at start, owning the store `default`\n  \
+                  STOREGATE_OWNER_PASSWORD  its password (`demo` generates both and prints them once when unset)\n\n\
                   Options are read from flags, then STOREGATE_* variables, then the --config TOML file.\n\
                   `storegate <command> --help` lists each command's options."
 )]
@@ -52,6 +54,15 @@ pub enum Command {
     /// Manage integrations: third-party systems with OAuth 1.0a access tokens.
     #[command(subcommand)]
     Integration(crate::integration_cli::IntegrationCommand),
+    /// Manage platform accounts (the /api/v1 users who own stores and tokens).
+    #[command(subcommand)]
+    Account(crate::platform_cli::AccountCommand),
+    /// Manage platform stores (embedded tenants or gateways to a remote Magento).
+    #[command(subcommand)]
+    Store(crate::platform_cli::StoreCommand),
+    /// Manage personal access tokens (sg_pat_…), or check one offline.
+    #[command(subcommand)]
+    Token(crate::platform_cli::TokenCommand),
     /// Read the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -106,7 +117,7 @@ pub struct PasswordArg {
 }
 
 impl PasswordArg {
-    fn read(&self) -> anyhow::Result<String> {
+    pub(crate) fn read(&self) -> anyhow::Result<String> {
         match &self.password {
             Some(p) => Ok(p.clone()),
             None => {
@@ -154,12 +165,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     telemetry::init(config.log_format, &config.log);
     match cli.command {
         Command::Serve(_) => serve(&config).await,
-        Command::Demo(args) => data::demo(&config, &args).await,
+        Command::Demo(args) => {
+            startup::generate_owner_on_first_start();
+            data::demo(&config, &args).await
+        }
         Command::Import(cmd) => data::import(&config, cmd).await,
         Command::Migrate => migrate(&config).await,
         Command::Admin(cmd) => admin_command(&config, cmd).await,
         Command::Role(cmd) => role_command(&config, cmd).await,
         Command::Integration(cmd) => crate::integration_cli::run(&config, cmd).await,
+        Command::Account(cmd) => crate::platform_cli::account(&config, cmd).await,
+        Command::Store(cmd) => crate::platform_cli::store(&config, cmd).await,
+        Command::Token(cmd) => crate::platform_cli::token(&config, cmd).await,
         Command::Audit(cmd) => audit_command(&config, cmd).await,
         Command::Openapi => {
             let doc = storegate_api::openapi::document(storegate_api::operations(), env!("CARGO_PKG_VERSION"));

@@ -6,5 +6,6 @@ pub mod cli;
 pub mod config;
 pub mod data;
 pub mod integration_cli;
+pub mod platform_cli;
 pub mod startup;
 pub mod telemetry;

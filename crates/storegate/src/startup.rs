@@ -27,6 +27,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<Prepared> {
         let (db, boot) = connect_and_bootstrap(config).await?;
         let crypto = load_key(config)?;
         check_key(&db, &boot, &crypto).await?;
+        bootstrap_owner(&db).await?;
         Ok(Prepared { db, boot, crypto })
     };
     prepared.await.map_err(|e: anyhow::Error| match data_dir_problem(config) {
@@ -189,6 +190,77 @@ async fn check_key(db: &Db, boot: &Bootstrapped, crypto: &Crypto) -> anyhow::Res
             tx.commit().await.map_err(storegate_domain::storage).map_err(fail)
         }
     }
+}
+
+static GENERATE_OWNER: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `demo`: when no platform owner is configured, [`prepare`] generates one (and prints its
+/// password once) instead of leaving the platform without an owner.
+pub fn generate_owner_on_first_start() {
+    GENERATE_OWNER.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The email of the owner `demo` generates when none is configured.
+pub const DEMO_OWNER_EMAIL: &str = "owner@example.com";
+
+/// The platform owner: with `STOREGATE_OWNER_EMAIL` and `STOREGATE_OWNER_PASSWORD` set, that
+/// account is created if missing; under `demo` without them, one is generated and its
+/// password printed once (the email defaults to [`DEMO_OWNER_EMAIL`]). Then the live store
+/// `default` over the default tenant is made, owned by it (`stores::ensure_default`,
+/// idempotent). Without an owner nothing happens: `serve` needs none for the Magento APIs.
+async fn bootstrap_owner(db: &Db) -> anyhow::Result<()> {
+    use storegate_platform::{accounts, stores};
+    let fail = |e: storegate_types::ApiError| anyhow::anyhow!("platform owner setup failed: {e}");
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let generate = GENERATE_OWNER.load(std::sync::atomic::Ordering::Relaxed);
+    let (email, password) = match (env("STOREGATE_OWNER_EMAIL"), env("STOREGATE_OWNER_PASSWORD")) {
+        (Some(email), Some(password)) => (email, Some(password)),
+        (email, None) if generate => (email.unwrap_or_else(|| DEMO_OWNER_EMAIL.to_owned()), None),
+        (Some(_), None) => {
+            tracing::warn!(
+                "STOREGATE_OWNER_EMAIL is set without STOREGATE_OWNER_PASSWORD; no platform owner is created"
+            );
+            return Ok(());
+        }
+        _ => return Ok(()),
+    };
+    let now = storegate_domain::clock::now();
+    let existing = accounts::by_email(&mut db.clone(), &email).await.map_err(fail)?;
+    let owner = match existing {
+        Some(account) => account,
+        None => {
+            // The admin generator guarantees a digit and a lower-case letter; the account policy
+            // wants three classes, so an upper-case letter is added.
+            let generated = password.is_none().then(|| format!("{}Q", storegate_domain::password::generate()));
+            let password = password.or_else(|| generated.clone()).unwrap_or_default();
+            let mut tx = db.begin().await.map_err(storegate_domain::storage).map_err(fail)?;
+            let new = accounts::NewAccount { email: &email, password: &password, name: Some("Owner") };
+            let created = match accounts::create(&mut tx, &new, now).await {
+                Ok(created) => {
+                    tx.commit().await.map_err(storegate_domain::storage).map_err(fail)?;
+                    created
+                }
+                // Another process created it at the same moment.
+                Err(e) if e.code == storegate_types::ErrorCode::AlreadyExists => {
+                    drop(tx);
+                    accounts::by_email(&mut db.clone(), &email).await.map_err(fail)?.ok_or_else(|| fail(e))?
+                }
+                Err(e) => return Err(fail(e)),
+            };
+            if let Some(generated) = generated {
+                println!(
+                    "Created platform owner account '{}' with the generated password: {generated}\n\
+                     (shown once; set STOREGATE_OWNER_EMAIL and STOREGATE_OWNER_PASSWORD to choose them)",
+                    created.email
+                );
+            } else {
+                tracing::info!(email = %created.email, "created the platform owner account");
+            }
+            created
+        }
+    };
+    stores::ensure_default(db, owner.id, now).await.map_err(fail)?;
+    Ok(())
 }
 
 /// How long a start waits for an unreachable PostgreSQL (a database starting beside the

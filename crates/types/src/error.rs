@@ -218,6 +218,17 @@ error_codes! {
     OauthTokenLength, InvalidRequest, 400, "The token length is invalid. Check the length and try again.";
     OauthVerifierInvalid, Authentication, 401, "Verifier is invalid";
     OauthHeaderInvalid, InvalidRequest, 400, "The OAuth Authorization header cannot be parsed.";
+    PlatformTokenInvalid, Authentication, 401, "The access token is invalid, expired or revoked.";
+    PlatformTokenAddressRefused, Authorization, 403, "The access token may not be used from this address.";
+    PlatformScopeExceedsRole, Authorization, 403, "A token cannot grant %scope on store %store: the account's role there allows less.";
+    PlatformStoreAccessDenied, Authorization, 403, "The account has no access to store %1.";
+    PlatformTokenModeMismatch, InvalidRequest, 400, "A %mode token cannot reach the %storeMode store %store.";
+    PlatformLastOwner, Conflict, 409, "Store %1 must keep at least one owner.";
+    PlatformRotationGraceTooLong, InvalidRequest, 400, "The grace period of a rotated token may be at most %1 hours.";
+    PlatformTokenNotActive, Conflict, 409, "The token %1 is revoked or already rotated.";
+    IdempotencyKeyInvalid, InvalidRequest, 400, "The Idempotency-Key header must be 1 to %max visible ASCII characters.";
+    IdempotencyKeyInUse, Conflict, 409, "A request with this Idempotency-Key is still being processed. Retry in %seconds seconds.";
+    IdempotencyKeyReused, InvalidRequest, 422, "This Idempotency-Key was already used for a different request.";
     Internal, Internal, 500, "Internal Error. Details are available in the storegate log. Report ID: %1";
 }
 

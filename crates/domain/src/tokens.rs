@@ -170,6 +170,12 @@ pub struct Attempt {
 /// The address as a keyed hash, so the table holds no address in clear. An IPv6 client is
 /// counted by its /64, which one host usually owns whole.
 fn client_key(crypto: &Crypto, client: Option<IpAddr>) -> String {
+    keyed_client(crypto, "sign-in client", client)
+}
+
+/// A client address as a keyed hash for `purpose` (each purpose its own key, so two tables
+/// cannot be joined on it); an IPv6 client by its /64, which one host usually owns whole.
+pub fn keyed_client(crypto: &Crypto, purpose: &str, client: Option<IpAddr>) -> String {
     let Some(ip) = client else { return "unknown".into() };
     let ip = match ip {
         IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
@@ -179,7 +185,7 @@ fn client_key(crypto: &Crypto, client: Option<IpAddr>) -> String {
         IpAddr::V6(v6) => IpAddr::V4(v6.to_ipv4_mapped().unwrap_or(Ipv4Addr::UNSPECIFIED)),
         v4 => v4,
     };
-    crypto.blind_index("sign-in client", &ip.to_string())
+    crypto.blind_index(purpose, &ip.to_string())
 }
 
 impl Throttle {

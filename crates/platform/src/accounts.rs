@@ -14,7 +14,7 @@
 //! - Sessions (`sg_ses_…`) are stored as SHA-256 hashes with an expiry.
 
 use crate::{Secret, at, invalid, tokens};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 use storegate_db::{Db, DbError, Exec, Row, sql};
 use storegate_domain::crypto::Crypto;
 use storegate_domain::customer::account::{check_password, normalize_email};
@@ -151,16 +151,7 @@ const ACCOUNT_ROW: &str = "*";
 
 /// The client address as a keyed hash (IPv6 by its /64), as the admin lockout keys it.
 fn client_key(crypto: &Crypto, client: Option<IpAddr>) -> String {
-    let Some(ip) = client else { return "unknown".into() };
-    let ip = match ip {
-        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
-            let s = v6.segments();
-            IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
-        }
-        IpAddr::V6(v6) => IpAddr::V4(v6.to_ipv4_mapped().unwrap_or(Ipv4Addr::UNSPECIFIED)),
-        v4 => v4,
-    };
-    crypto.blind_index("account sign-in client", &ip.to_string())
+    storegate_domain::tokens::keyed_client(crypto, "account sign-in client", client)
 }
 
 async fn is_locked(ex: &mut impl Exec, account: i64, client: &str, now: OffsetDateTime) -> Result<bool, ApiError> {

@@ -100,15 +100,31 @@ pub(crate) async fn admit<'a>(
     principal: Principal,
     store: Arc<StoreView>,
 ) -> Result<Admitted<'a>, ApiError> {
+    admit_in(app, channel, op, request_id, epoch, principal, store, None).await
+}
+
+/// As [`admit`], for a platform request addressing the platform store `platform_store`
+/// (`/api/v1/stores/{storeId}/…`): the decision weighs the principal's grants there.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn admit_in<'a>(
+    app: &'a App,
+    channel: Channel,
+    op: &'static dyn ErasedOp,
+    request_id: &'a str,
+    epoch: Option<u64>,
+    principal: Principal,
+    store: Arc<StoreView>,
+    platform_store: Option<i64>,
+) -> Result<Admitted<'a>, ApiError> {
     let spec = op.spec();
-    let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant);
+    let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant, platform_store);
     let admitted = Admitted { app, channel, op, request_id, epoch, principal, store, decision };
     if admitted.decision.allowed {
         return Ok(admitted);
     }
     let error = admitted.decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
     if admitted.principal == Principal::Anonymous {
-        let status = app.compat.status(error.code);
+        let status = crate::render::status_of(app.compat, spec.surface, error.code);
         let store = &admitted.store.code;
         app.denials.note(spec.id, spec.summary, store, status, &admitted.decision.reason, request_id);
     } else {

@@ -96,7 +96,9 @@ pub fn decide(principal: &Principal, acl: &Acl, effect: Effect, tenant: TenantId
                             acl,
                             format!("the {kind} lacks {resource}:{level} in store {}", s.code),
                         ),
-                        None => Decision::deny(ErrorCode::Forbidden, acl, format!("the {kind} does not reach this store")),
+                        None => {
+                            Decision::deny(ErrorCode::Forbidden, acl, format!("the {kind} does not reach this store"))
+                        }
                     }
                 }
             }

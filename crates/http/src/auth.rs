@@ -78,9 +78,9 @@ async fn platform(app: &App, token: &str, client: Option<std::net::IpAddr>) -> R
     let now = time::OffsetDateTime::now_utc();
     if token.starts_with(tokens::SESSION_PREFIX) {
         let mut reader = app.db.reader().await.map_err(storegate_domain::storage)?;
-        let account = accounts::resolve_session(&mut reader, token, now)
-            .await?
-            .ok_or_else(|| ApiError::new(ErrorCode::PlatformTokenInvalid).with_internal("unknown or expired session"))?;
+        let account = accounts::resolve_session(&mut reader, token, now).await?.ok_or_else(|| {
+            ApiError::new(ErrorCode::PlatformTokenInvalid).with_internal("unknown or expired session")
+        })?;
         let stores = stores::list_for_account(&mut reader, account.id)
             .await?
             .into_iter()
@@ -95,11 +95,8 @@ async fn platform(app: &App, token: &str, client: Option<std::net::IpAddr>) -> R
     }
     // Recording the last use writes, so this reads through the `Db`, not a reader.
     let pat = pats::authenticate(&mut app.db.clone(), token, client, now).await?;
-    let stores = pat
-        .stores
-        .into_iter()
-        .map(|s| StoreGrant { store_id: s.store_id, code: s.code, grants: s.grants })
-        .collect();
+    let stores =
+        pat.stores.into_iter().map(|s| StoreGrant { store_id: s.store_id, code: s.code, grants: s.grants }).collect();
     Ok(Principal::PersonalToken { account_id: pat.account_id, token_id: pat.token_id, stores })
 }
 

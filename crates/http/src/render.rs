@@ -60,8 +60,7 @@ fn title(name: &str) -> String {
 fn pointer(e: &ApiError) -> Option<String> {
     let storegate_types::Params::Named(pairs) = &e.params else { return None };
     let field = pairs.iter().find(|(k, _)| k == "fieldName")?.1.as_str()?;
-    let escaped: Vec<String> =
-        field.split('.').map(|seg| seg.replace('~', "~0").replace('/', "~1")).collect();
+    let escaped: Vec<String> = field.split('.').map(|seg| seg.replace('~', "~0").replace('/', "~1")).collect();
     Some(format!("/{}", escaped.join("/")))
 }
 
@@ -72,11 +71,8 @@ fn pointer(e: &ApiError) -> Option<String> {
 /// A 5xx says nothing of its cause: the request id is its report id.
 pub fn problem_body(e: &ApiError, status: u16, instance: &str, request_id: &str) -> Value {
     let name = e.code.name();
-    let detail = if status >= 500 {
-        format!("An internal error occurred; quote report id {request_id}.")
-    } else {
-        e.message()
-    };
+    let detail =
+        if status >= 500 { format!("An internal error occurred; quote report id {request_id}.") } else { e.message() };
     let mut body = json!({
         "type": format!("https://storegate.dev/problems/{}", kebab(name)),
         "title": title(name),
@@ -87,10 +83,8 @@ pub fn problem_body(e: &ApiError, status: u16, instance: &str, request_id: &str)
         "request_id": request_id,
     });
     let inner: Vec<&ApiError> = if e.errors.is_empty() { vec![e] } else { e.errors.iter().collect() };
-    let errors: Vec<Value> = inner
-        .into_iter()
-        .filter_map(|i| pointer(i).map(|p| json!({"pointer": p, "detail": i.message()})))
-        .collect();
+    let errors: Vec<Value> =
+        inner.into_iter().filter_map(|i| pointer(i).map(|p| json!({"pointer": p, "detail": i.message()}))).collect();
     if !errors.is_empty() {
         body["errors"] = Value::Array(errors);
     }
@@ -167,8 +161,7 @@ pub fn error(surface: Surface, e: &ApiError, compat: StatusCompat, report_id: &s
 
 /// As [`error`], with the request path (the problem's `instance` on `/api/v1`).
 pub fn error_at(surface: Surface, e: &ApiError, compat: StatusCompat, report_id: &str, instance: &str) -> Response {
-    let status =
-        StatusCode::from_u16(status_of(compat, surface, e.code)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = StatusCode::from_u16(status_of(compat, surface, e.code)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = match surface {
         Surface::Platform => return problem(status, e, instance, report_id),
         Surface::OAuth => return oauth_problem(status, e, report_id),
@@ -263,7 +256,10 @@ mod tests {
         assert_eq!(body["title"], "Input errors");
         assert_eq!(body["code"], "InputErrors");
         assert_eq!(body["instance"], "/api/v1/auth/sessions");
-        assert_eq!(body["errors"][1], json!({"pointer": "/password", "detail": "\"password\" is required. Enter and try again."}));
+        assert_eq!(
+            body["errors"][1],
+            json!({"pointer": "/password", "detail": "\"password\" is required. Enter and try again."})
+        );
         let internal = problem_body(&ApiError::internal("db exploded"), 500, "/x", "abc");
         assert!(!internal.to_string().contains("exploded"));
         assert!(internal.get("errors").is_none());

@@ -106,11 +106,8 @@ impl Operation for SignIn {
         if let Some(e) = ApiError::aggregate(errors) {
             return Err(e);
         }
-        let lockout = accounts::Lockout {
-            throttle: &cx.settings.throttle,
-            crypto: &cx.settings.crypto,
-            client: cx.client,
-        };
+        let lockout =
+            accounts::Lockout { throttle: &cx.settings.throttle, crypto: &cx.settings.crypto, client: cx.client };
         let signed = accounts::sign_in(
             &cx.db,
             &email.unwrap_or_default(),

@@ -21,7 +21,6 @@ const fn spec(
     method: Method,
     path: &'static str,
     acl: Acl,
-    group: CapabilityGroup,
     effect: Effect,
     summary: &'static str,
     audit: &'static str,
@@ -32,7 +31,8 @@ const fn spec(
         method,
         path,
         acl,
-        group,
+        // Sessions and tokens carry credentials (answered `no-store`); stores override it.
+        group: CapabilityGroup::Auth,
         effect,
         forced: &[],
         summary,
@@ -84,7 +84,6 @@ impl Operation for SignIn {
             Method::Post,
             "/auth/sessions",
             Acl::Anonymous,
-            CapabilityGroup::Auth,
             Effect::Write,
             "Sign in to a platform account with e-mail and password; answers a session token.",
             "an account signed in to the platform API",
@@ -129,7 +128,6 @@ impl Operation for SignOut {
         Method::Delete,
         "/auth/sessions/current",
         SESSION,
-        CapabilityGroup::Auth,
         Effect::Write,
         "Sign out: end the session that sent the request.",
         "{principal} signed out of the platform API",
@@ -177,16 +175,18 @@ fn store_out(store: stores::Store, grants: &Grants) -> StoreOut {
 pub struct ListStores;
 
 impl Operation for ListStores {
-    const SPEC: OpSpec = spec(
-        "platform.stores.list",
-        Method::Get,
-        "/stores",
-        ACCOUNT,
-        CapabilityGroup::Stores,
-        Effect::Read,
-        "List the stores the caller reaches (a token: its stores where the account is still a member).",
-        "{principal} listed its stores",
-    );
+    const SPEC: OpSpec = OpSpec {
+        group: CapabilityGroup::Stores,
+        ..spec(
+            "platform.stores.list",
+            Method::Get,
+            "/stores",
+            ACCOUNT,
+            Effect::Read,
+            "List the stores the caller reaches (a token: its stores where the account is still a member).",
+            "{principal} listed its stores",
+        )
+    };
     type Input = NoInput;
     type Output = Vec<StoreOut>;
 
@@ -210,16 +210,18 @@ pub struct StoreIdInput {
 pub struct GetStore;
 
 impl Operation for GetStore {
-    const SPEC: OpSpec = spec(
-        "platform.stores.get",
-        Method::Get,
-        "/stores/{storeId}",
-        Acl::Platform(PlatformAcl::Store(Resource::Stores, Level::Read)),
-        CapabilityGroup::Stores,
-        Effect::Read,
-        "One store the caller reaches, by id or code.",
-        "{principal} read store {store_id}",
-    );
+    const SPEC: OpSpec = OpSpec {
+        group: CapabilityGroup::Stores,
+        ..spec(
+            "platform.stores.get",
+            Method::Get,
+            "/stores/{storeId}",
+            Acl::Platform(PlatformAcl::Store(Resource::Stores, Level::Read)),
+            Effect::Read,
+            "One store the caller reaches, by id or code.",
+            "{principal} read store {store_id}",
+        )
+    };
     type Input = StoreIdInput;
     type Output = StoreOut;
 
@@ -337,7 +339,6 @@ impl Operation for ListTokens {
         Method::Get,
         "/tokens",
         ACCOUNT,
-        CapabilityGroup::Auth,
         Effect::Read,
         "List the account's personal access tokens (metadata only; revoked ones included).",
         "{principal} listed its tokens",
@@ -360,7 +361,6 @@ impl Operation for CreateToken {
         Method::Post,
         "/tokens",
         SESSION,
-        CapabilityGroup::Auth,
         Effect::Write,
         "Create a personal access token for selected stores and scopes; the secret is shown once.",
         "{principal} created personal access token \"{name}\"",
@@ -421,7 +421,6 @@ impl Operation for GetToken {
         Method::Get,
         "/tokens/{tokenId}",
         ACCOUNT,
-        CapabilityGroup::Auth,
         Effect::Read,
         "One of the account's personal access tokens (metadata only).",
         "{principal} read token {token_id}",
@@ -444,7 +443,6 @@ impl Operation for RevokeToken {
         Method::Delete,
         "/tokens/{tokenId}",
         SESSION,
-        CapabilityGroup::Auth,
         Effect::Destructive,
         "Revoke one of the account's personal access tokens; it is refused from the next request.",
         "{principal} revoked personal access token {token_id}",
@@ -481,7 +479,6 @@ impl Operation for RotateToken {
         Method::Post,
         "/tokens/{tokenId}/rotate",
         SESSION,
-        CapabilityGroup::Auth,
         Effect::Write,
         "Issue a new secret for a token (same name, stores and scopes); the old one lasts the grace period.",
         "{principal} rotated personal access token {token_id}",

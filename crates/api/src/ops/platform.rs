@@ -423,7 +423,7 @@ impl Operation for GetToken {
         ACCOUNT,
         Effect::Read,
         "One of the account's personal access tokens (metadata only).",
-        "{principal} read token {token_id}",
+        "{principal} read personal access token #{id}",
     );
     type Input = TokenIdInput;
     type Output = TokenOut;
@@ -445,7 +445,7 @@ impl Operation for RevokeToken {
         SESSION,
         Effect::Destructive,
         "Revoke one of the account's personal access tokens; it is refused from the next request.",
-        "{principal} revoked personal access token {token_id}",
+        "{principal} revoked personal access token #{id}",
     );
     type Input = TokenIdInput;
     type Output = TokenOut;
@@ -481,7 +481,7 @@ impl Operation for RotateToken {
         SESSION,
         Effect::Write,
         "Issue a new secret for a token (same name, stores and scopes); the old one lasts the grace period.",
-        "{principal} rotated personal access token {token_id}",
+        "{principal} rotated personal access token #{rotated_from} into #{id}",
     );
     type Input = RotateInput;
     type Output = CreatedTokenOut;

@@ -259,4 +259,42 @@ mod tests {
         assert!(!decide(&Principal::Anonymous, &Acl::OAuthConsumer, Effect::Write, t, None).allowed);
         assert_eq!(integration.reference().name, "integration erp");
     }
+
+    #[test]
+    fn platform_requirements_weigh_grants_in_the_addressed_store_and_deny_by_default() {
+        use storegate_types::principal::StoreGrant;
+        use storegate_types::scopes::{Grants, Level, Resource};
+        let t = TenantId(1);
+        let stores = vec![StoreGrant {
+            store_id: 7,
+            code: "default".into(),
+            grants: Grants::new().with(Resource::Products, Level::Read),
+        }];
+        let pat = Principal::PersonalToken { account_id: 1, token_id: 2, stores: stores.clone() };
+        let session =
+            Principal::Account { account_id: 1, email: "o@example.com".into(), session_hash: "h".into(), stores };
+        let products_read = Acl::Platform(PlatformAcl::Store(Resource::Products, Level::Read));
+        let products_write = Acl::Platform(PlatformAcl::Store(Resource::Products, Level::Write));
+        let stores_read = Acl::Platform(PlatformAcl::Store(Resource::Stores, Level::Read));
+        assert!(decide(&pat, &products_read, Effect::Read, t, Some(7)).allowed);
+        assert!(!decide(&pat, &products_write, Effect::Write, t, Some(7)).allowed);
+        assert!(!decide(&pat, &stores_read, Effect::Read, t, Some(7)).allowed);
+        // Another store, or none addressed: refused.
+        assert!(!decide(&pat, &products_read, Effect::Read, t, Some(8)).allowed);
+        assert!(!decide(&pat, &products_read, Effect::Read, t, None).allowed);
+        // Account-level: any platform principal; session-level: sessions only.
+        let account = Acl::Platform(PlatformAcl::Account);
+        let only_session = Acl::Platform(PlatformAcl::Session);
+        assert!(decide(&pat, &account, Effect::Read, t, None).allowed);
+        assert!(decide(&session, &account, Effect::Read, t, None).allowed);
+        assert!(decide(&session, &only_session, Effect::Write, t, None).allowed);
+        let d = decide(&pat, &only_session, Effect::Write, t, None);
+        assert_eq!(d.error.unwrap().code, ErrorCode::Forbidden);
+        // Magento principals never reach platform operations, platform principals never Magento's.
+        assert!(!decide(&admin(&[AclResource::BackendAll]), &account, Effect::Read, t, None).allowed);
+        assert!(!decide(&pat, &PRODUCTS, Effect::Read, t, None).allowed);
+        assert!(!decide(&session, &Acl::SelfCustomer, Effect::Read, t, None).allowed);
+        let d = decide(&Principal::Anonymous, &account, Effect::Read, t, None);
+        assert_eq!(d.error.unwrap().code, ErrorCode::Unauthenticated);
+    }
 }

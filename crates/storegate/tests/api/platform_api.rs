@@ -14,7 +14,11 @@ const DEV_PASSWORD: &str = "Developer-password-1234";
 
 /// A server with an owner account holding the `default` store, and a developer member.
 async fn server() -> (TestServer, i64) {
-    let server = TestServer::start().await;
+    server_with(|_| {}).await
+}
+
+async fn server_with(adjust: impl FnOnce(&mut storegate::config::Config)) -> (TestServer, i64) {
+    let server = TestServer::start_with(adjust).await;
     let now = time::OffsetDateTime::now_utc();
     let mut tx = server.db.begin().await.unwrap();
     let owner = accounts::create(
@@ -249,4 +253,32 @@ async fn platform_api_scopes_roles_memberships_and_expiry_are_enforced() {
         .at(0)
         .unwrap();
     assert!(denied >= 3, "{denied}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn platform_api_sign_ins_are_rate_limited_per_account() {
+    let (server, _) =
+        server_with(|c| c.rates.set(storegate_api::Policy::SignInPerAccount, "3/m".parse().expect("a rate"))).await;
+    let bad = json!({"email": OWNER, "password": "wrong-password-123"});
+    for _ in 0..3 {
+        let r = server.send(Method::POST, "/api/v1/auth/sessions", None, Some(bad.clone())).await;
+        assert_eq!(r.status(), 401);
+    }
+    // The account is named case-insensitively: another spelling shares the count.
+    let other_case = json!({"email": "Owner@Example.com", "password": OWNER_PASSWORD});
+    let r = server.send(Method::POST, "/api/v1/auth/sessions", None, Some(other_case)).await;
+    let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(retry >= 1);
+    let body = assert_problem(r, 429, "TooManyRequests", "/api/v1/auth/sessions").await;
+    assert!(body["detail"].as_str().unwrap().starts_with("Too many requests. Try again in"), "{body}");
+    // Another account is not held back.
+    let (status, _) = call(
+        &server,
+        Method::POST,
+        "/api/v1/auth/sessions",
+        None,
+        Some(json!({"email": DEV, "password": DEV_PASSWORD})),
+    )
+    .await;
+    assert_eq!(status, 200);
 }

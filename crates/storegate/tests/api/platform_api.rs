@@ -175,6 +175,18 @@ async fn platform_api_token_lifecycle_create_use_list_revoke() {
     assert_eq!(revoked["active"], false);
     let r = server.get("/api/v1/stores", Some(&new_token)).await;
     assert_problem(r, 401, "PlatformTokenInvalid", "/api/v1/stores").await;
+    // The writes are audited, naming the account by id and the token by id, never a secret.
+    let rows = server
+        .db
+        .fetch_all(sql!("SELECT sentence FROM audit_log WHERE operation_id LIKE $1 ORDER BY id", "platform.%"))
+        .await
+        .unwrap();
+    let sentences: Vec<String> = rows.iter().map(|r| r.at::<String>(0).unwrap()).collect();
+    let owner_id = accounts::by_email(&mut server.db.clone(), OWNER).await.unwrap().unwrap().id;
+    let revoked_sentence = format!("account #{owner_id} revoked personal access token #{new_id}");
+    assert!(sentences.iter().any(|s| *s == revoked_sentence), "{sentences:?}");
+    assert!(sentences.iter().any(|s| s.contains(&format!("rotated personal access token #{id} into #{new_id}"))));
+    assert!(sentences.iter().all(|s| !s.contains("sg_pat_") && !s.contains(OWNER)), "{sentences:?}");
     // Bad input is a problem naming the field, never a 500.
     let bad = json!({"name": "x", "stores": ["default"], "scopes": ["products:admin"]});
     let r = server.send(Method::POST, "/api/v1/tokens", Some(&session), Some(bad)).await;

@@ -192,6 +192,21 @@ async fn platform_api_token_lifecycle_create_use_list_revoke() {
     let r = server.send(Method::POST, "/api/v1/tokens", Some(&session), Some(bad)).await;
     let body = assert_problem(r, 400, "InvalidFieldValue", "/api/v1/tokens").await;
     assert_eq!(body["errors"][0]["pointer"], "/scopes");
+    for raw in
+        ["{not json", "[1, 2]", r#"{"name": "x", "stores": ["default"], "scopes": ["products:read"], "oops": 1}"#]
+    {
+        let r = server
+            .client
+            .post(server.url("/api/v1/tokens"))
+            .bearer_auth(&session)
+            .header("content-type", "application/json")
+            .body(raw)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{raw}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json", "{raw}");
+    }
     let r = server.get("/api/v1/tokens/abc", Some(&session)).await;
     assert_problem(r, 400, "InvalidFieldValue", "/api/v1/tokens/abc").await;
 }

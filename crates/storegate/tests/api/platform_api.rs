@@ -184,7 +184,7 @@ async fn platform_api_token_lifecycle_create_use_list_revoke() {
     let sentences: Vec<String> = rows.iter().map(|r| r.at::<String>(0).unwrap()).collect();
     let owner_id = accounts::by_email(&mut server.db.clone(), OWNER).await.unwrap().unwrap().id;
     let revoked_sentence = format!("account #{owner_id} revoked personal access token #{new_id}");
-    assert!(sentences.iter().any(|s| *s == revoked_sentence), "{sentences:?}");
+    assert!(sentences.contains(&revoked_sentence), "{sentences:?}");
     assert!(sentences.iter().any(|s| s.contains(&format!("rotated personal access token #{id} into #{new_id}"))));
     assert!(sentences.iter().all(|s| !s.contains("sg_pat_") && !s.contains(OWNER)), "{sentences:?}");
     // Bad input is a problem naming the field, never a 500.

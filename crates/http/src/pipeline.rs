@@ -316,7 +316,11 @@ impl Audit<'_> {
         });
         let (status, sentence, reason) = match outcome {
             _ if denied => (
-                self.app.compat.status(self.decision.error.as_ref().map_or(ErrorCode::Forbidden, |e| e.code)),
+                crate::render::status_of(
+                    self.app.compat,
+                    spec.surface,
+                    self.decision.error.as_ref().map_or(ErrorCode::Forbidden, |e| e.code),
+                ),
                 format!("{} was denied \"{}\": {}", who.name, spec.summary.trim_end_matches('.'), self.decision.reason),
                 Some(self.decision.reason.to_string()),
             ),
@@ -327,7 +331,7 @@ impl Audit<'_> {
                 let failure = storegate_api::audit::failure_text(e);
                 let sentence =
                     format!("{} tried \"{}\" and failed: {failure}", who.name, spec.summary.trim_end_matches('.'));
-                (self.app.compat.status(e.code), sentence, Some(failure))
+                (crate::render::status_of(self.app.compat, spec.surface, e.code), sentence, Some(failure))
             }
         };
         Some(self.row(target, status, sentence, reason))

@@ -21,6 +21,7 @@ pub fn public_path(spec: &OpSpec) -> String {
     let path = spec.path.replace("{*", "{");
     match spec.surface {
         Surface::Magento => format!("/rest{path}"),
+        Surface::Platform => format!("{}{path}", crate::spec::PLATFORM_PREFIX),
         Surface::System | Surface::OAuth => path,
     }
 }
@@ -118,7 +119,7 @@ fn operation(spec: &OpSpec, input: Value, output: Value, defs: &Map<String, Valu
     }
     op["security"] = match spec.acl {
         Acl::Anonymous => json!([]),
-        Acl::SelfCustomer => json!([{"bearer": []}]),
+        Acl::SelfCustomer | Acl::Platform(_) => json!([{"bearer": []}]),
         Acl::OAuthConsumer => json!([{"oauth1": []}]),
         Acl::Resources(_) => json!([{"bearer": []}, {"oauth1": []}]),
     };

@@ -28,6 +28,7 @@ const AREAS: &[&[&dyn ErasedOp]] = &[
     ops::shipments::OPERATIONS,
     ops::creditmemos::OPERATIONS,
     ops::bulk::OPERATIONS,
+    ops::platform::OPERATIONS,
 ];
 
 pub fn operations() -> &'static [&'static dyn ErasedOp] {

@@ -13,7 +13,13 @@ pub enum Surface {
     /// Magento's OAuth 1.0a token exchange at `/oauth/…`: form-encoded answers, and errors
     /// as `oauth_problem=…`, as Magento's token controllers give them.
     OAuth,
+    /// The platform API at `/api/v1/…`: paths are declared without that prefix; JSON with
+    /// snake_case fields; errors as RFC 9457 `application/problem+json`.
+    Platform,
 }
+
+/// The URL prefix of [`Surface::Platform`] paths.
+pub const PLATFORM_PREFIX: &str = "/api/v1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {
@@ -165,6 +171,9 @@ impl Policy {
 /// The limits of a sign-in whose account is the `username` field.
 pub const SIGN_IN_LIMITS: &[Limit] =
     &[Limit::per_address(Policy::SignInPerAddress), Limit::per_field(Policy::SignInPerAccount, "username")];
+/// The limits of a platform account's sign-in, whose account is the `email` field.
+pub const PLATFORM_SIGN_IN_LIMITS: &[Limit] =
+    &[Limit::per_address(Policy::SignInPerAddress), Limit::per_field(Policy::SignInPerAccount, "email")];
 /// The limits of an OAuth token exchange: a consumer's sign-in, per address.
 pub const TOKEN_EXCHANGE_LIMITS: &[Limit] = &[Limit::per_address(Policy::SignInPerAddress)];
 /// The limits of an anonymous registration.

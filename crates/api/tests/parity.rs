@@ -48,7 +48,7 @@ fn acl_name(acl: &Acl) -> String {
     match acl {
         Acl::Anonymous => "anonymous".into(),
         Acl::SelfCustomer => "self".into(),
-        Acl::Resources(_) | Acl::OAuthConsumer => acl.describe(),
+        Acl::Resources(_) | Acl::OAuthConsumer | Acl::Platform(_) => acl.describe(),
     }
 }
 

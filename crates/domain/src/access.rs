@@ -8,7 +8,7 @@ use crate::{StorageResult, admin};
 use std::borrow::Cow;
 use storegate_db::{Exec, sql};
 use storegate_types::principal::{Grants, Principal};
-use storegate_types::{Acl, ApiError, CustomerId, Effect, ErrorCode, Params, TenantId};
+use storegate_types::{Acl, ApiError, CustomerId, Effect, ErrorCode, Params, PlatformAcl, TenantId};
 
 /// The outcome of [`decide`], with the reason the audit log records.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,8 +34,10 @@ impl Decision {
     }
 }
 
-/// `(principal, operation, tenant) → decision`.
-pub fn decide(principal: &Principal, acl: &Acl, effect: Effect, tenant: TenantId) -> Decision {
+/// `(principal, operation, tenant, addressed platform store) → decision`. `store` is the
+/// platform store a `/api/v1/stores/{storeId}/…` request addresses (`None` elsewhere); only
+/// [`PlatformAcl::Store`] looks at it.
+pub fn decide(principal: &Principal, acl: &Acl, effect: Effect, tenant: TenantId, store: Option<i64>) -> Decision {
     let _ = effect; // Admin roles are coarse, as in Magento; tokens and agents use the effect.
     if let Some(own) = principal.tenant()
         && own != tenant
@@ -46,6 +48,11 @@ pub fn decide(principal: &Principal, acl: &Acl, effect: Effect, tenant: TenantId
         (Acl::Anonymous, _) => Decision::allow("the operation is open to anyone"),
         (_, Principal::Anonymous) => {
             Decision::deny(ErrorCode::Unauthenticated, acl, "no valid credential was presented")
+        }
+        // Platform credentials reach `/api/v1` only, until the gateway maps their grants
+        // onto Magento's resources.
+        (Acl::SelfCustomer | Acl::Resources(_), Principal::PersonalToken { .. } | Principal::Account { .. }) => {
+            Decision::deny(ErrorCode::Forbidden, acl, "platform credentials do not reach the Magento surface yet")
         }
         (Acl::SelfCustomer, Principal::Customer { .. }) => Decision::allow("customers may act on their own data"),
         (Acl::SelfCustomer, _) => Decision::deny(ErrorCode::Forbidden, acl, "only a customer may use this operation"),
@@ -69,6 +76,35 @@ pub fn decide(principal: &Principal, acl: &Acl, effect: Effect, tenant: TenantId
         }
         (Acl::OAuthConsumer, _) => {
             Decision::deny(ErrorCode::Unauthenticated, acl, "only a signed OAuth consumer may exchange tokens")
+        }
+        (Acl::Platform(need), Principal::PersonalToken { stores, .. } | Principal::Account { stores, .. }) => {
+            let kind = if matches!(principal, Principal::Account { .. }) { "session" } else { "token" };
+            match need {
+                PlatformAcl::Account => Decision::allow("the account acts on its own records"),
+                PlatformAcl::Session if kind == "session" => Decision::allow("a signed-in session manages its account"),
+                PlatformAcl::Session => {
+                    Decision::deny(ErrorCode::Forbidden, acl, "only a signed-in session may manage tokens")
+                }
+                PlatformAcl::Store(resource, level) => {
+                    let held = store.and_then(|id| stores.iter().find(|s| s.store_id == id));
+                    match held {
+                        Some(s) if s.grants.allows(*resource, *level) => {
+                            Decision::allow(format!("the {kind} holds {resource}:{level} in store {}", s.code))
+                        }
+                        Some(s) => Decision::deny(
+                            ErrorCode::Forbidden,
+                            acl,
+                            format!("the {kind} lacks {resource}:{level} in store {}", s.code),
+                        ),
+                        None => {
+                            Decision::deny(ErrorCode::Forbidden, acl, format!("the {kind} does not reach this store"))
+                        }
+                    }
+                }
+            }
+        }
+        (Acl::Platform(_), _) => {
+            Decision::deny(ErrorCode::Forbidden, acl, "only a platform account's session or token may use /api/v1")
         }
     }
 }
@@ -180,25 +216,25 @@ mod tests {
     #[test]
     fn deny_by_default_and_exact_resources() {
         let t = TenantId(1);
-        assert!(decide(&Principal::Anonymous, &Acl::Anonymous, Effect::Read, t).allowed);
-        let d = decide(&Principal::Anonymous, &PRODUCTS, Effect::Read, t);
+        assert!(decide(&Principal::Anonymous, &Acl::Anonymous, Effect::Read, t, None).allowed);
+        let d = decide(&Principal::Anonymous, &PRODUCTS, Effect::Read, t, None);
         assert_eq!(d.error.unwrap().code, ErrorCode::Unauthenticated);
-        assert!(decide(&admin(&[AclResource::CatalogProducts]), &PRODUCTS, Effect::Write, t).allowed);
+        assert!(decide(&admin(&[AclResource::CatalogProducts]), &PRODUCTS, Effect::Write, t, None).allowed);
         // A parent does not grant its children, as in Magento.
-        let d = decide(&admin(&[AclResource::CatalogInventory]), &PRODUCTS, Effect::Read, t);
+        let d = decide(&admin(&[AclResource::CatalogInventory]), &PRODUCTS, Effect::Read, t, None);
         assert!(!d.allowed);
         assert_eq!(d.error.unwrap().message(), "The consumer isn't authorized to access Magento_Catalog::products.");
-        assert!(decide(&admin(&[AclResource::BackendAll]), &PRODUCTS, Effect::Destructive, t).allowed);
+        assert!(decide(&admin(&[AclResource::BackendAll]), &PRODUCTS, Effect::Destructive, t, None).allowed);
     }
 
     #[test]
     fn other_tenants_and_wrong_principal_kinds_are_refused() {
         let root = admin(&[AclResource::BackendAll]);
-        assert!(!decide(&root, &PRODUCTS, Effect::Read, TenantId(2)).allowed);
-        assert!(!decide(&root, &Acl::SelfCustomer, Effect::Read, TenantId(1)).allowed);
+        assert!(!decide(&root, &PRODUCTS, Effect::Read, TenantId(2), None).allowed);
+        assert!(!decide(&root, &Acl::SelfCustomer, Effect::Read, TenantId(1), None).allowed);
         let customer = Principal::Customer { tenant: TenantId(1), id: CustomerId(3), email: "c@example.com".into() };
-        assert!(decide(&customer, &Acl::SelfCustomer, Effect::Write, TenantId(1)).allowed);
-        assert!(!decide(&customer, &PRODUCTS, Effect::Read, TenantId(1)).allowed);
+        assert!(decide(&customer, &Acl::SelfCustomer, Effect::Write, TenantId(1), None).allowed);
+        assert!(!decide(&customer, &PRODUCTS, Effect::Read, TenantId(1), None).allowed);
     }
 
     #[test]
@@ -210,17 +246,55 @@ mod tests {
             name: "erp".into(),
             grants: Grants::from_resources([AclResource::CatalogProducts]),
         };
-        assert!(decide(&integration, &PRODUCTS, Effect::Write, t).allowed);
+        assert!(decide(&integration, &PRODUCTS, Effect::Write, t, None).allowed);
         let orders = Acl::Resources(&[AclResource::SalesActionsView]);
-        let d = decide(&integration, &orders, Effect::Read, t);
+        let d = decide(&integration, &orders, Effect::Read, t, None);
         assert_eq!(d.error.unwrap().code, ErrorCode::Forbidden);
-        assert!(!decide(&integration, &Acl::OAuthConsumer, Effect::Write, t).allowed);
-        assert!(!decide(&integration, &PRODUCTS, Effect::Read, TenantId(2)).allowed);
+        assert!(!decide(&integration, &Acl::OAuthConsumer, Effect::Write, t, None).allowed);
+        assert!(!decide(&integration, &PRODUCTS, Effect::Read, TenantId(2), None).allowed);
         let consumer =
             Principal::OAuthConsumer { tenant: t, consumer_id: 1, integration: "erp".into(), request_token: None };
-        assert!(decide(&consumer, &Acl::OAuthConsumer, Effect::Write, t).allowed);
-        assert!(!decide(&consumer, &PRODUCTS, Effect::Read, t).allowed);
-        assert!(!decide(&Principal::Anonymous, &Acl::OAuthConsumer, Effect::Write, t).allowed);
+        assert!(decide(&consumer, &Acl::OAuthConsumer, Effect::Write, t, None).allowed);
+        assert!(!decide(&consumer, &PRODUCTS, Effect::Read, t, None).allowed);
+        assert!(!decide(&Principal::Anonymous, &Acl::OAuthConsumer, Effect::Write, t, None).allowed);
         assert_eq!(integration.reference().name, "integration erp");
+    }
+
+    #[test]
+    fn platform_requirements_weigh_grants_in_the_addressed_store_and_deny_by_default() {
+        use storegate_types::principal::StoreGrant;
+        use storegate_types::scopes::{Grants, Level, Resource};
+        let t = TenantId(1);
+        let stores = vec![StoreGrant {
+            store_id: 7,
+            code: "default".into(),
+            grants: Grants::new().with(Resource::Products, Level::Read),
+        }];
+        let pat = Principal::PersonalToken { account_id: 1, token_id: 2, stores: stores.clone() };
+        let session =
+            Principal::Account { account_id: 1, email: "o@example.com".into(), session_hash: "h".into(), stores };
+        let products_read = Acl::Platform(PlatformAcl::Store(Resource::Products, Level::Read));
+        let products_write = Acl::Platform(PlatformAcl::Store(Resource::Products, Level::Write));
+        let stores_read = Acl::Platform(PlatformAcl::Store(Resource::Stores, Level::Read));
+        assert!(decide(&pat, &products_read, Effect::Read, t, Some(7)).allowed);
+        assert!(!decide(&pat, &products_write, Effect::Write, t, Some(7)).allowed);
+        assert!(!decide(&pat, &stores_read, Effect::Read, t, Some(7)).allowed);
+        // Another store, or none addressed: refused.
+        assert!(!decide(&pat, &products_read, Effect::Read, t, Some(8)).allowed);
+        assert!(!decide(&pat, &products_read, Effect::Read, t, None).allowed);
+        // Account-level: any platform principal; session-level: sessions only.
+        let account = Acl::Platform(PlatformAcl::Account);
+        let only_session = Acl::Platform(PlatformAcl::Session);
+        assert!(decide(&pat, &account, Effect::Read, t, None).allowed);
+        assert!(decide(&session, &account, Effect::Read, t, None).allowed);
+        assert!(decide(&session, &only_session, Effect::Write, t, None).allowed);
+        let d = decide(&pat, &only_session, Effect::Write, t, None);
+        assert_eq!(d.error.unwrap().code, ErrorCode::Forbidden);
+        // Magento principals never reach platform operations, platform principals never Magento's.
+        assert!(!decide(&admin(&[AclResource::BackendAll]), &account, Effect::Read, t, None).allowed);
+        assert!(!decide(&pat, &PRODUCTS, Effect::Read, t, None).allowed);
+        assert!(!decide(&session, &Acl::SelfCustomer, Effect::Read, t, None).allowed);
+        let d = decide(&Principal::Anonymous, &account, Effect::Read, t, None);
+        assert_eq!(d.error.unwrap().code, ErrorCode::Unauthenticated);
     }
 }

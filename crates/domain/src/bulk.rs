@@ -41,7 +41,10 @@ pub fn user_of(principal: &Principal) -> (i64, Option<i64>) {
         Principal::Integration { id, .. } => (1, Some(*id)),
         Principal::Admin { id, .. } => (2, Some(id.0)),
         Principal::Customer { id, .. } => (3, Some(id.0)),
-        Principal::Anonymous | Principal::OAuthConsumer { .. } => (4, None),
+        Principal::Anonymous
+        | Principal::OAuthConsumer { .. }
+        | Principal::PersonalToken { .. }
+        | Principal::Account { .. } => (4, None),
     }
 }
 

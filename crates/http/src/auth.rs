@@ -9,8 +9,8 @@ use axum::extract::Request;
 use axum::http::header;
 use sha2::Digest;
 use storegate_domain::access;
-use storegate_types::ApiError;
-use storegate_types::principal::Principal;
+use storegate_types::principal::{Principal, StoreGrant};
+use storegate_types::{ApiError, ErrorCode};
 
 /// A Bearer token or an OAuth 1.0a signed request becomes a principal; anything else is
 /// anonymous. Anonymous operations skip the lookup. Bearer answers are cached by token hash
@@ -42,6 +42,10 @@ pub(crate) async fn authenticate(
         .map(str::trim)
         .filter(|t| !t.is_empty() && t.len() <= 512);
     let Some(token) = token else { return Ok(Principal::Anonymous) };
+    if token.starts_with("sg_pat_") || token.starts_with(storegate_platform::tokens::SESSION_PREFIX) {
+        let client = crate::client::address(req, &app.trusted_proxies);
+        return platform(app, token, client).await;
+    }
     let key: [u8; 32] = sha2::Sha256::digest(token.as_bytes()).into();
     let now = time::OffsetDateTime::now_utc();
     if let Some((principal, until)) = app.caches.principals.get(epoch, &key)
@@ -64,6 +68,36 @@ pub(crate) async fn authenticate(
         app.caches.principals.put(epoch, key, (principal.clone(), until), 1);
     }
     Ok(principal)
+}
+
+/// A platform credential (`sg_pat_…` or `sg_ses_…`) becomes its principal, read afresh on
+/// every request (never cached), so a revocation, an expiry or a removed membership applies
+/// at once. An unknown, expired or revoked one is refused (401), never made anonymous.
+async fn platform(app: &App, token: &str, client: Option<std::net::IpAddr>) -> Result<Principal, ApiError> {
+    use storegate_platform::{accounts, pats, stores, tokens};
+    let now = time::OffsetDateTime::now_utc();
+    if token.starts_with(tokens::SESSION_PREFIX) {
+        let mut reader = app.db.reader().await.map_err(storegate_domain::storage)?;
+        let account = accounts::resolve_session(&mut reader, token, now).await?.ok_or_else(|| {
+            ApiError::new(ErrorCode::PlatformTokenInvalid).with_internal("unknown or expired session")
+        })?;
+        let stores = stores::list_for_account(&mut reader, account.id)
+            .await?
+            .into_iter()
+            .map(|(store, role)| StoreGrant { store_id: store.id, code: store.code, grants: role.grants() })
+            .collect();
+        return Ok(Principal::Account {
+            account_id: account.id,
+            email: account.email,
+            session_hash: tokens::hash(token),
+            stores,
+        });
+    }
+    // Recording the last use writes, so this reads through the `Db`, not a reader.
+    let pat = pats::authenticate(&mut app.db.clone(), token, client, now).await?;
+    let stores =
+        pat.stores.into_iter().map(|s| StoreGrant { store_id: s.store_id, code: s.code, grants: s.grants }).collect();
+    Ok(Principal::PersonalToken { account_id: pat.account_id, token_id: pat.token_id, stores })
 }
 
 /// What an OAuth signature covers: the method, the URL (scheme and Host as received, and

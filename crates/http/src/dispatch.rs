@@ -37,6 +37,12 @@ fn classify(path: &str) -> Target<'_> {
     if path.starts_with("/oauth/") {
         return system(Surface::OAuth);
     }
+    if let Some(rest) = path.strip_prefix(storegate_api::spec::PLATFORM_PREFIX)
+        && (rest.is_empty() || rest.starts_with('/'))
+    {
+        let path = if rest.is_empty() { "/" } else { rest };
+        return Target { surface: Surface::Platform, store_code: None, mode: Mode::Now, path };
+    }
     let Some(rest) = path.strip_prefix("/rest/") else {
         return system(Surface::System);
     };
@@ -110,7 +116,8 @@ async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
     let (routed, raw_params) = match app.routes.lookup(surface, method, path) {
         Lookup::Found(routed, params) => (routed, params),
         Lookup::WrongMethod(allowed) => {
-            let mut r = render::failure(&app, surface, &ApiError::new(ErrorCode::MethodNotAllowed), request_id, None);
+            let e = ApiError::new(ErrorCode::MethodNotAllowed);
+            let mut r = render::failure_at(&app, surface, &e, request_id, None, uri.path());
             let allow = allowed.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ");
             if let Ok(v) = HeaderValue::from_str(&allow) {
                 r.headers_mut().insert(header::ALLOW, v);
@@ -118,7 +125,8 @@ async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
             return r;
         }
         Lookup::NotFound => {
-            return render::failure(&app, surface, &ApiError::new(ErrorCode::RouteNotFound), request_id, None);
+            let e = ApiError::new(ErrorCode::RouteNotFound);
+            return render::failure_at(&app, surface, &e, request_id, None, uri.path());
         }
     };
     let op = routed.op;
@@ -130,7 +138,7 @@ async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
         run(&app, routed, method, store_code.as_deref(), raw_params, req, request_id, &mut limits).await;
     let status = match &outcome {
         Ok(_) => 200,
-        Err(e) => app.compat.status(e.code),
+        Err(e) => render::status_of(app.compat, surface, e.code),
     };
     observe::finished(&app, routed, &principal, status, started, request_id);
     let mut response = match outcome {
@@ -138,7 +146,7 @@ async fn handle(app: Arc<App>, req: Request, request_id: &str) -> Response {
             Some(filter) => filter_reply(reply, &filter),
             None => reply,
         }),
-        Err(e) => render::failure(&app, surface, &e, request_id, Some(spec.id)),
+        Err(e) => render::failure_at(&app, surface, &e, request_id, Some(spec.id), uri.path()),
     };
     if spec.carries_credentials() {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -195,7 +203,15 @@ async fn run(
         Ok(p) => p,
         Err(e) => return (Principal::Anonymous, Err(e)),
     };
-    let call = match pipeline::admit(app, Channel::Rest, op, request_id, epoch, principal.clone(), store).await {
+    // A platform request addressing a store (`/stores/{storeId}/…`, by id or code) is decided
+    // on the principal's grants in that store; one it does not reach addresses none.
+    let platform_store = raw_params.iter().find(|(k, _)| k == "storeId").and_then(|(_, raw)| {
+        let raw = percent_decode_str(raw).decode_utf8_lossy();
+        principal.platform_stores().iter().find(|s| s.store_id.to_string() == raw || s.code == raw).map(|s| s.store_id)
+    });
+    let admitted =
+        pipeline::admit_in(app, Channel::Rest, op, request_id, epoch, principal.clone(), store, platform_store).await;
+    let call = match admitted {
         Ok(call) => call,
         Err(e) => return (principal, Err(e)),
     };
@@ -264,6 +280,12 @@ mod tests {
         assert_eq!((t.store_code, t.mode, t.path), (Some("default"), Mode::Bulk, "/V1/products/bySku"));
         let t = classify("/rest/V1/async/V1/x");
         assert_eq!((t.mode, t.path), (Mode::Now, "/V1/async/V1/x"));
+        let t = classify("/api/v1/stores/default");
+        assert_eq!((t.surface, t.path), (Surface::Platform, "/stores/default"));
+        let t = classify("/api/v1");
+        assert_eq!((t.surface, t.path), (Surface::Platform, "/"));
+        let t = classify("/api/v10/stores");
+        assert_eq!(t.surface, Surface::System);
         let t = classify("/oauth/token/request");
         assert_eq!((t.surface, t.path), (Surface::OAuth, "/oauth/token/request"));
     }

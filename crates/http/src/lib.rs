@@ -146,7 +146,7 @@ impl Host for ProcessHost {
     fn permits(&self, principal: &storegate_types::principal::Principal, operation_id: &str, tenant: TenantId) -> bool {
         storegate_api::registry::find(operation_id).is_some_and(|op| {
             let spec = op.spec();
-            storegate_domain::access::decide(principal, &spec.acl, spec.effect, tenant).allowed
+            storegate_domain::access::decide(principal, &spec.acl, spec.effect, tenant, None).allowed
         })
     }
 }

@@ -100,15 +100,31 @@ pub(crate) async fn admit<'a>(
     principal: Principal,
     store: Arc<StoreView>,
 ) -> Result<Admitted<'a>, ApiError> {
+    admit_in(app, channel, op, request_id, epoch, principal, store, None).await
+}
+
+/// As [`admit`], for a platform request addressing the platform store `platform_store`
+/// (`/api/v1/stores/{storeId}/…`): the decision weighs the principal's grants there.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn admit_in<'a>(
+    app: &'a App,
+    channel: Channel,
+    op: &'static dyn ErasedOp,
+    request_id: &'a str,
+    epoch: Option<u64>,
+    principal: Principal,
+    store: Arc<StoreView>,
+    platform_store: Option<i64>,
+) -> Result<Admitted<'a>, ApiError> {
     let spec = op.spec();
-    let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant);
+    let decision = access::decide(&principal, &spec.acl, spec.effect, app.tenant, platform_store);
     let admitted = Admitted { app, channel, op, request_id, epoch, principal, store, decision };
     if admitted.decision.allowed {
         return Ok(admitted);
     }
     let error = admitted.decision.error.clone().unwrap_or_else(|| ApiError::new(ErrorCode::Forbidden));
     if admitted.principal == Principal::Anonymous {
-        let status = app.compat.status(error.code);
+        let status = crate::render::status_of(app.compat, spec.surface, error.code);
         let store = &admitted.store.code;
         app.denials.note(spec.id, spec.summary, store, status, &admitted.decision.reason, request_id);
     } else {
@@ -300,7 +316,11 @@ impl Audit<'_> {
         });
         let (status, sentence, reason) = match outcome {
             _ if denied => (
-                self.app.compat.status(self.decision.error.as_ref().map_or(ErrorCode::Forbidden, |e| e.code)),
+                crate::render::status_of(
+                    self.app.compat,
+                    spec.surface,
+                    self.decision.error.as_ref().map_or(ErrorCode::Forbidden, |e| e.code),
+                ),
                 format!("{} was denied \"{}\": {}", who.name, spec.summary.trim_end_matches('.'), self.decision.reason),
                 Some(self.decision.reason.to_string()),
             ),
@@ -311,7 +331,7 @@ impl Audit<'_> {
                 let failure = storegate_api::audit::failure_text(e);
                 let sentence =
                     format!("{} tried \"{}\" and failed: {failure}", who.name, spec.summary.trim_end_matches('.'));
-                (self.app.compat.status(e.code), sentence, Some(failure))
+                (crate::render::status_of(self.app.compat, spec.surface, e.code), sentence, Some(failure))
             }
         };
         Some(self.row(target, status, sentence, reason))

@@ -327,6 +327,16 @@ pub async fn revoke_session(ex: &mut impl Exec, token: &str) -> Result<bool, Api
     Ok(n > 0)
 }
 
+/// Ends the session whose token hashes to `token_hash` ([`tokens::hash`]); answers whether
+/// it existed. Signing out holds the hash, not the token.
+pub async fn end_session(ex: &mut impl Exec, token_hash: &str) -> Result<bool, ApiError> {
+    let n = ex
+        .execute(sql!("DELETE FROM account_sessions WHERE token_hash = $1", token_hash.to_owned()))
+        .await
+        .storage()?;
+    Ok(n > 0)
+}
+
 /// Removes expired sessions; answers how many.
 pub async fn purge_sessions(ex: &mut impl Exec, now: OffsetDateTime) -> Result<u64, ApiError> {
     ex.execute(sql!("DELETE FROM account_sessions WHERE expires_at <= $1", at(now))).await.storage()

@@ -17,6 +17,24 @@ pub enum Acl {
     /// An integration's OAuth consumer whose handshake signature was verified
     /// (`/oauth/token/request`, `/oauth/token/access`).
     OAuthConsumer,
+    /// A platform API (`/api/v1`) operation: what the caller's account, session or
+    /// personal access token must hold (see [`PlatformAcl`]).
+    Platform(PlatformAcl),
+}
+
+/// What a platform operation needs. Typed, so that the one decision
+/// (`storegate_domain::access::decide`) compares enums, never strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlatformAcl {
+    /// `resource` at `level` in the store the request addresses (its `{storeId}`): a
+    /// session through the account's role there, a token through its effective grants.
+    Store(crate::scopes::Resource, crate::scopes::Level),
+    /// Anything signed in to an account (a session or a personal access token), acting on
+    /// that account's own records (`GET /tokens`, `GET /stores`).
+    Account,
+    /// A session only: creating, rotating and revoking tokens, signing out. A token can
+    /// never mint or revoke tokens, so a leaked token cannot outlive its revocation.
+    Session,
 }
 
 impl Acl {
@@ -27,6 +45,9 @@ impl Acl {
             Acl::SelfCustomer => "self".into(),
             Acl::OAuthConsumer => "oauth_consumer".into(),
             Acl::Resources(list) => list.iter().map(|r| r.id()).collect::<Vec<_>>().join(", "),
+            Acl::Platform(PlatformAcl::Store(resource, level)) => format!("{resource}:{level}"),
+            Acl::Platform(PlatformAcl::Account) => "account".into(),
+            Acl::Platform(PlatformAcl::Session) => "session".into(),
         }
     }
 }

@@ -8,7 +8,8 @@ pub mod capability;
 pub mod error;
 pub mod ids;
 pub mod principal;
+pub mod scopes;
 
-pub use capability::{Acl, CapabilityGroup, Effect};
+pub use capability::{Acl, CapabilityGroup, Effect, PlatformAcl};
 pub use error::{ApiError, ErrorCode, ErrorKind, Params};
 pub use ids::{AdminUserId, CustomerId, RoleId, StoreViewId, TenantId, WebsiteId};

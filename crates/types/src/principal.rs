@@ -55,6 +55,48 @@ pub enum Principal {
         /// The verified request token (the access-token step), `None` on the request-token step.
         request_token: Option<i64>,
     },
+    /// A platform account's personal access token (`sg_pat_…`, `/api/v1` only). Its grants
+    /// per store are already effective: the token's scopes ∩ the account's current role.
+    PersonalToken {
+        account_id: i64,
+        token_id: i64,
+        stores: Vec<StoreGrant>,
+    },
+    /// A platform account signed in with a session token (`sg_ses_…`, `/api/v1` only). Its
+    /// grants per store are its roles' grants.
+    Account {
+        account_id: i64,
+        email: String,
+        /// The SHA-256 hex of the session token, so that signing out can end this session.
+        session_hash: String,
+        stores: Vec<StoreGrant>,
+    },
+}
+
+/// What a platform principal may do in one platform store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreGrant {
+    pub store_id: i64,
+    pub code: String,
+    pub grants: crate::scopes::Grants,
+}
+
+impl Principal {
+    /// The platform account behind a session or a personal access token.
+    pub fn account_id(&self) -> Option<i64> {
+        match self {
+            Principal::PersonalToken { account_id, .. } | Principal::Account { account_id, .. } => Some(*account_id),
+            _ => None,
+        }
+    }
+
+    /// The platform stores a session or token reaches, with its grants there.
+    pub fn platform_stores(&self) -> &[StoreGrant] {
+        match self {
+            Principal::PersonalToken { stores, .. } | Principal::Account { stores, .. } => stores,
+            _ => &[],
+        }
+    }
 }
 
 /// The audit log's view of a principal: kind, id and display name.
@@ -68,7 +110,7 @@ pub struct PrincipalRef {
 impl Principal {
     pub fn tenant(&self) -> Option<TenantId> {
         match self {
-            Principal::Anonymous => None,
+            Principal::Anonymous | Principal::PersonalToken { .. } | Principal::Account { .. } => None,
             Principal::Admin { tenant, .. }
             | Principal::Customer { tenant, .. }
             | Principal::Integration { tenant, .. }
@@ -94,6 +136,15 @@ impl Principal {
                 id: Some(*consumer_id),
                 name: format!("the OAuth consumer of integration {integration}"),
             },
+            Principal::PersonalToken { token_id, account_id, .. } => PrincipalRef {
+                kind: "personal_token",
+                id: Some(*token_id),
+                name: format!("personal access token #{token_id} of account #{account_id}"),
+            },
+            // The account's e-mail is personal data; the audit log names accounts by id.
+            Principal::Account { account_id, .. } => {
+                PrincipalRef { kind: "account", id: Some(*account_id), name: format!("account #{account_id}") }
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod invoices;
 pub mod oauth;
 pub mod order_actions;
 pub mod orders;
+pub mod platform;
 pub mod pricing;
 pub mod shipments;
 pub mod stock;

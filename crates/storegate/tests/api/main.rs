@@ -42,6 +42,7 @@ mod lockout;
 mod observability;
 mod order_lifecycle;
 mod outage;
+mod platform_api;
 mod platform_cli;
 mod pricing;
 mod process;

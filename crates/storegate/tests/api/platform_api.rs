@@ -1,6 +1,7 @@
 //! The platform API (`/api/v1`) over real HTTP: sessions, stores, personal access tokens,
 //! problem+json errors, and the one decision weighing a token's effective grants.
 
+use crate::carts::call;
 use crate::helpers::{TestServer, status_json};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -37,16 +38,6 @@ async fn server_with(adjust: impl FnOnce(&mut storegate::config::Config)) -> (Te
     members::add(&mut tx, store.id, DEV, Role::Developer, now).await.unwrap();
     tx.commit().await.unwrap();
     (server, store.id)
-}
-
-async fn call(
-    server: &TestServer,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    status_json(server.send(method, path, token, body).await).await
 }
 
 async fn sign_in(server: &TestServer, email: &str, password: &str) -> String {
